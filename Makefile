@@ -1,0 +1,55 @@
+# account-operator
+
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+CONTROLLER_GEN := go tool controller-gen
+# The local control plane (kube-apiserver, etcd, kubectl), built from Go modules
+# on first use; KUBEBUILDER_ASSETS, when set, wins.
+ASSETS = $(or $(KUBEBUILDER_ASSETS),$(shell hack/toolchain.sh))
+GO_TEST_FLAGS ?=
+
+.DEFAULT_GOAL := help
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: ## Generate CRDs and RBAC from the API markers into config/.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+
+.PHONY: generate
+generate: ## Generate deepcopy code for the API types.
+	$(CONTROLLER_GEN) object paths="./api/..."
+
+.PHONY: fmt
+fmt: ## Run gofmt on the code.
+	gofmt -l -w $$(git ls-files '*.go')
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: toolchain
+toolchain: ## Build (once) and print the local control plane and kubectl directory.
+	@hack/toolchain.sh
+
+.PHONY: test
+test: manifests generate vet ## Run unit, contract and envtest suites against a local kube-apiserver.
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	KUBEBUILDER_ASSETS="$(ASSETS)" go test $(GO_TEST_FLAGS) ./...
+
+##@ Build
+
+.PHONY: build
+build: generate ## Build the manager binary into bin/manager.
+	go build -o bin/manager .
+
+.PHONY: run
+run: manifests generate ## Run the manager against the cluster in the current kubeconfig.
+	go run . --metrics-bind-address=:8080 --health-probe-bind-address=:8081

@@ -1,0 +1,184 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// DeletionPolicy says what happens upstream when the Account is deleted.
+// +kubebuilder:validation:Enum=Delete;Orphan
+type DeletionPolicy string
+
+// Deletion policies.
+const (
+	DeletionDelete DeletionPolicy = "Delete"
+	DeletionOrphan DeletionPolicy = "Orphan"
+)
+
+// ProviderKind is the kind of provider an Account refers to.
+// +kubebuilder:validation:Enum=AccountProvider;ClusterAccountProvider
+type ProviderKind string
+
+// Provider kinds.
+const (
+	AccountProviderKind        ProviderKind = "AccountProvider"
+	ClusterAccountProviderKind ProviderKind = "ClusterAccountProvider"
+)
+
+// ProviderReference names the AccountProvider (same namespace) or
+// ClusterAccountProvider that an Account is created in.
+type ProviderReference struct {
+	// kind of the provider: AccountProvider (same namespace) or
+	// ClusterAccountProvider. Default ClusterAccountProvider.
+	// +kubebuilder:default=ClusterAccountProvider
+	// +optional
+	Kind ProviderKind `json:"kind,omitempty"`
+	// name of the provider.
+	// +required
+	Name ObjectName `json:"name"`
+}
+
+// ConnectionSecretSpec shapes the Secret the operator writes with what the
+// account produces (ids, tokens, passwords). The Secret is owned by the Account.
+type ConnectionSecretSpec struct {
+	// name of the Secret, in the Account's namespace. Default: <account name>-account.
+	// +optional
+	Name ObjectName `json:"name,omitempty"`
+	// labels copied onto the Secret.
+	// +kubebuilder:validation:MaxProperties=64
+	// +optional
+	Labels map[string]string `json:"labels,omitempty"`
+	// annotations copied onto the Secret.
+	// +kubebuilder:validation:MaxProperties=64
+	// +optional
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// AccountSpec declares one upstream account. Exactly one of ccm, scp or
+// vectorCharts is set, matching the kind of upstream of the provider.
+// +kubebuilder:validation:XValidation:rule="[has(self.ccm), has(self.scp), has(self.vectorCharts)].filter(x, x).size() == 1",message="exactly one of spec.ccm, spec.scp or spec.vectorCharts must be set"
+// +kubebuilder:validation:XValidation:rule="has(self.ccm) == has(oldSelf.ccm) && has(self.scp) == has(oldSelf.scp) && has(self.vectorCharts) == has(oldSelf.vectorCharts)",message="the upstream block (spec.ccm, spec.scp or spec.vectorCharts) cannot be changed"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.externalID) || oldSelf.externalID == '' || (has(self.externalID) && self.externalID == oldSelf.externalID)",message="spec.externalID cannot be changed once set",fieldPath=".externalID"
+type AccountSpec struct {
+	// providerRef names the provider this account lives in. Immutable.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.providerRef is immutable"
+	// +required
+	ProviderRef ProviderReference `json:"providerRef"`
+	// displayName is the upstream account name (CCM `name`, SCP `name`,
+	// VectorCharts account `name`). Default: metadata.name. Mutable where the
+	// upstream allows renaming (CCM, VectorCharts); 1 to 128 characters.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	DisplayName string `json:"displayName,omitempty"`
+	// deletionPolicy: Delete (default) deletes the upstream account when the
+	// Account is deleted, and waits until the upstream confirms; Orphan leaves it.
+	// +kubebuilder:default=Delete
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+	// externalID adopts an existing upstream account by its id (CCM acct_id,
+	// SCP account_id, VectorCharts numeric account id) instead of creating
+	// one. May be set once; cannot change afterwards.
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:Pattern=`^[-_.a-zA-Z0-9]*$`
+	// +optional
+	ExternalID string `json:"externalID,omitempty"`
+	// connectionSecret shapes the Secret that receives the account's outputs.
+	// +optional
+	ConnectionSecret *ConnectionSecretSpec `json:"connectionSecret,omitempty"`
+	// ccm holds the Fortanix CCM account settings.
+	// +optional
+	CCM *CCMAccountSpec `json:"ccm,omitempty"`
+	// scp holds the Samsung Cloud Platform account factory settings.
+	// +optional
+	SCP *SCPAccountSpec `json:"scp,omitempty"`
+	// vectorCharts holds the VectorCharts OEM account settings.
+	// +optional
+	VectorCharts *VectorChartsAccountSpec `json:"vectorCharts,omitempty"`
+}
+
+// CreateMarker is the write-ahead record of a create request: persisted before
+// the upstream call, so that a create whose response was lost is found and
+// adopted instead of repeated.
+type CreateMarker struct {
+	// requestKey identifies the create attempt: the upstream's unique key
+	// (CCM name, SCP name, VectorCharts username) it was made with.
+	RequestKey string `json:"requestKey"`
+	// startedAt is when the create was first attempted.
+	StartedAt metav1.Time `json:"startedAt"`
+}
+
+// AccountStatus is the observed state of an Account.
+type AccountStatus struct {
+	// observedGeneration is the generation last reconciled.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// accountID is the upstream id (CCM acct_id, SCP account_id, VectorCharts
+	// account id as a string).
+	// +optional
+	AccountID string `json:"accountID,omitempty"`
+	// state is the upstream's own state word (e.g. Active, REGISTERING, ACTIVE).
+	// +optional
+	State string `json:"state,omitempty"`
+	// jobID is the pending upstream job, if any (SCP create job, VectorCharts
+	// delete job).
+	// +optional
+	JobID string `json:"jobID,omitempty"`
+	// connectionSecretName is the Secret holding the account's outputs.
+	// +optional
+	ConnectionSecretName string `json:"connectionSecretName,omitempty"`
+	// pendingCreate is set while a create may be in flight upstream.
+	// +optional
+	PendingCreate *CreateMarker `json:"pendingCreate,omitempty"`
+	// conditions: Ready, Synced, Reconciling and Stalled, each with
+	// observedGeneration.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// ccm holds non-secret facts of a CCM account.
+	// +optional
+	CCM *CCMAccountStatus `json:"ccm,omitempty"`
+	// scp holds non-secret facts of an SCP account.
+	// +optional
+	SCP *SCPAccountStatus `json:"scp,omitempty"`
+	// vectorCharts holds non-secret facts of a VectorCharts account.
+	// +optional
+	VectorCharts *VectorChartsAccountStatus `json:"vectorCharts,omitempty"`
+}
+
+// Account is one account in an upstream account API (Fortanix CCM, Samsung
+// Cloud Platform or VectorCharts), kept in the state its spec declares. What
+// the account produces is written to the connection Secret.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=acct,categories=account-operator
+// +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.spec.providerRef.name`
+// +kubebuilder:printcolumn:name="Account-ID",type=string,JSONPath=`.status.accountID`
+// +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.state`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Account struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec declares the upstream account.
+	// +required
+	Spec AccountSpec `json:"spec"`
+
+	// status is the observed state.
+	// +optional
+	Status AccountStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// AccountList is a list of Accounts.
+type AccountList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Account `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Account{}, &AccountList{})
+}

@@ -1,0 +1,42 @@
+package v1alpha1
+
+// Condition types. Reconciling and Stalled follow kstatus, so Flux, Argo CD and
+// `kubectl wait` read the Account's health without custom code.
+const (
+	ConditionReady       = "Ready"
+	ConditionSynced      = "Synced"
+	ConditionReconciling = "Reconciling"
+	ConditionStalled     = "Stalled"
+)
+
+// Condition reasons.
+const (
+	ReasonAvailable          = "Available"
+	ReasonProvisioning       = "Provisioning"
+	ReasonReconcileSuccess   = "ReconcileSuccess"
+	ReasonReconcileError     = "ReconcileError"
+	ReasonPaused             = "Paused"
+	ReasonDeleting           = "Deleting"
+	ReasonProviderNotFound   = "ProviderNotFound"
+	ReasonProviderNotReady   = "ProviderNotReady"
+	ReasonProviderNotAllowed = "ProviderNotAllowed"
+	ReasonProviderMismatch   = "ProviderMismatch"
+	ReasonInvalidSpec        = "InvalidSpec"
+	ReasonAlreadyExists      = "AlreadyExists"
+	ReasonNotFoundUpstream   = "NotFoundUpstream"
+	ReasonSecretConflict     = "SecretConflict"
+	ReasonRegistrationFailed = "RegistrationFailed"
+	ReasonUpstreamRejected   = "UpstreamRejected"
+	ReasonCredentialsMissing = "CredentialsMissing"
+	ReasonUnauthorized       = "Unauthorized"
+	ReasonUnreachable        = "Unreachable"
+	ReasonVerified           = "Verified"
+)
+
+// Annotations understood by the operator.
+const (
+	// AnnotationPaused set to "true" stops every upstream call for the Account.
+	AnnotationPaused = "accounts.operator.dev/paused"
+	// AnnotationReconcileRequestedAt set to any new value forces a full check.
+	AnnotationReconcileRequestedAt = "accounts.operator.dev/reconcile-requested-at"
+)

@@ -1,0 +1,30 @@
+package v1alpha1
+
+// VectorChartsAccountSpec maps to the OEM Portal createAccount request. Only
+// the account name (spec.displayName) can change afterwards.
+type VectorChartsAccountSpec struct {
+	// username (`username`) is the primary user's login, which is also their
+	// email. Unique in the portal; used to find an account whose create
+	// response was lost. Immutable.
+	// +kubebuilder:validation:MinLength=3
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.vectorCharts.username is immutable"
+	// +required
+	Username string `json:"username"`
+	// passwordSecretRef selects the Secret key with the primary user's password
+	// (at least 4 characters). Absent: the operator generates a strong one and
+	// writes it to the connection Secret.
+	// +optional
+	PasswordSecretRef *SecretKeySelector `json:"passwordSecretRef,omitempty"`
+}
+
+// VectorChartsAccountStatus holds non-secret facts of a VectorCharts account.
+type VectorChartsAccountStatus struct {
+	// userID is the primary user's id.
+	// +optional
+	UserID string `json:"userID,omitempty"`
+	// planInstance is the plan the account inherited.
+	// +optional
+	PlanInstance string `json:"planInstance,omitempty"`
+}

@@ -1,0 +1,197 @@
+// Package fault is the fault-injection and call-counting layer every sandbox
+// wraps its routes in: fail the next N calls of an operation, add latency,
+// commit a call then fail or drop its response, and answer 429 above a rate.
+package fault
+
+import (
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Rule is one injected fault for an operation ("*" matches every operation).
+type Rule struct {
+	Operation string `json:"operation"`
+	// Count is how many calls the rule applies to; 0 means until cleared.
+	Count int `json:"count"`
+	// Status is the HTTP status to answer with (Fail, CommitThenFail).
+	Status int `json:"status,omitempty"`
+	// RetryAfterSeconds, when set, is sent as Retry-After.
+	RetryAfterSeconds int `json:"retryAfterSeconds,omitempty"`
+	// Mode: Fail (answer Status without doing anything), CommitThenFail (do the
+	// work, then answer Status), CommitThenDrop (do the work, then close the
+	// connection without a response).
+	Mode Mode `json:"mode"`
+	// Probability in (0,1] applies the rule to that share of calls; 0 means 1.
+	Probability float64 `json:"probability,omitempty"`
+}
+
+// Mode says what a rule does.
+type Mode string
+
+// Modes.
+const (
+	Fail           Mode = "Fail"
+	CommitThenFail Mode = "CommitThenFail"
+	CommitThenDrop Mode = "CommitThenDrop"
+)
+
+// Latency is added to every call: Fixed plus a uniform random part up to Jitter.
+type Latency struct {
+	Fixed  time.Duration `json:"fixed"`
+	Jitter time.Duration `json:"jitter"`
+}
+
+// Injector holds the faults and counters of one sandbox. Safe for concurrent use.
+type Injector struct {
+	mu      sync.Mutex
+	rules   []*Rule
+	latency Latency
+	limiter *limiter
+	calls   map[string]int
+	codes   map[string]map[int]int
+}
+
+// New returns an injector with no faults.
+func New() *Injector {
+	return &Injector{calls: map[string]int{}, codes: map[string]map[int]int{}}
+}
+
+// Add appends a rule.
+func (in *Injector) Add(r Rule) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	rc := r
+	in.rules = append(in.rules, &rc)
+}
+
+// FailNext makes the next n calls of op answer status (with Retry-After seconds if > 0).
+func (in *Injector) FailNext(op string, n, status, retryAfter int) {
+	in.Add(Rule{Operation: op, Count: n, Status: status, RetryAfterSeconds: retryAfter, Mode: Fail})
+}
+
+// SetLatency sets the latency added to every call.
+func (in *Injector) SetLatency(l Latency) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.latency = l
+}
+
+// SetRateLimit answers 429 above rps requests per second (burst allowed); 0 disables.
+func (in *Injector) SetRateLimit(rps float64, burst int) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.limiter = nil
+	if rps > 0 {
+		in.limiter = newLimiter(rps, burst)
+	}
+}
+
+// Reset clears every fault, the latency and the rate limit (not the counters).
+func (in *Injector) Reset() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.rules, in.latency, in.limiter = nil, Latency{}, nil
+}
+
+// Calls returns a copy of the per-operation call counts.
+func (in *Injector) Calls() map[string]int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := make(map[string]int, len(in.calls))
+	for k, v := range in.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// Codes returns a copy of the per-operation counts of answered status codes.
+func (in *Injector) Codes() map[string]map[int]int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := make(map[string]map[int]int, len(in.codes))
+	for op, m := range in.codes {
+		out[op] = make(map[int]int, len(m))
+		for c, n := range m {
+			out[op][c] = n
+		}
+	}
+	return out
+}
+
+// ResetCalls zeroes the counters.
+func (in *Injector) ResetCalls() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.calls, in.codes = map[string]int{}, map[string]map[int]int{}
+}
+
+// decision is what happens to one call.
+type decision struct {
+	rule    *Rule // nil: no fault
+	limited bool
+	delay   time.Duration
+}
+
+func (in *Injector) decide(op string) decision {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.calls[op]++
+	d := decision{delay: in.latency.Fixed}
+	if in.latency.Jitter > 0 {
+		d.delay += time.Duration(rand.Int64N(int64(in.latency.Jitter)))
+	}
+	if in.limiter != nil && !in.limiter.allow(time.Now()) {
+		d.limited = true
+		return d
+	}
+	for i, r := range in.rules {
+		if r.Operation != "*" && r.Operation != op {
+			continue
+		}
+		if r.Probability > 0 && rand.Float64() >= r.Probability {
+			continue
+		}
+		d.rule = r
+		if r.Count > 0 {
+			r.Count--
+			if r.Count == 0 {
+				in.rules = append(in.rules[:i:i], in.rules[i+1:]...)
+			}
+		}
+		break
+	}
+	return d
+}
+
+func (in *Injector) recordCode(op string, code int) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.codes[op] == nil {
+		in.codes[op] = map[int]int{}
+	}
+	in.codes[op][code]++
+}
+
+// limiter is a token bucket.
+type limiter struct {
+	rate   float64
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rps float64, burst int) *limiter {
+	b := float64(max(burst, 1))
+	return &limiter{rate: rps, burst: b, tokens: b, last: time.Now()}
+}
+
+func (l *limiter) allow(now time.Time) bool {
+	l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
+	l.last = now
+	if l.tokens < 1 {
+		return false
+	}
+	l.tokens--
+	return true
+}
