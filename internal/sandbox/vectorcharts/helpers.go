@@ -1,0 +1,143 @@
+package vectorcharts
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Account is the admin and test view of one account (never passwords or tokens).
+type Account struct {
+	ID           int64         `json:"id"`
+	Name         string        `json:"name"`
+	PlanInstance string        `json:"planInstance"`
+	State        string        `json:"state"` // "active", or "deleting" while a delete job runs
+	Users        []AccountUser `json:"users"`
+	TokenCount   int           `json:"tokenCount"`
+}
+
+// AccountUser is a user in the Account view; Username is the email.
+type AccountUser struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	IsAdmin  bool   `json:"isAdmin"`
+}
+
+// Job is the admin and test view of a job.
+type Job struct {
+	ID        string `json:"id"`
+	Type      string `json:"jobType"`
+	State     string `json:"jobState"`
+	AccountID int64  `json:"accountId"`
+}
+
+// AdminHandler serves GET /accounts and GET /jobs plus the fault endpoints;
+// mount it under /admin/ with the prefix stripped.
+func (s *Server) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /accounts", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Accounts())
+	})
+	mux.HandleFunc("GET /jobs", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Jobs())
+	})
+	mux.Handle("/", s.faults.AdminHandler())
+	return mux
+}
+
+// Accounts lists every account, the seeded admin account included, by id.
+func (s *Server) Accounts() []Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now()
+	deleting := map[int64]bool{}
+	for _, j := range s.st.jobs {
+		if j.active() {
+			deleting[j.AccountID] = true
+		}
+	}
+	out := []Account{}
+	for _, a := range s.st.sortedAccounts() {
+		v := Account{ID: a.ID, Name: a.Name, PlanInstance: a.PlanInstance, State: "active",
+			Users: []AccountUser{}, TokenCount: len(s.st.apiTokens(a.ID))}
+		if deleting[a.ID] {
+			v.State = "deleting"
+		}
+		for _, u := range s.st.sortedUsers(a.ID) {
+			v.Users = append(v.Users, AccountUser{ID: u.ID, Username: u.Email, IsAdmin: u.IsAdmin})
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// AccountByUsername finds the account whose user has this username.
+func (s *Server) AccountByUsername(username string) (Account, bool) {
+	for _, a := range s.Accounts() {
+		for _, u := range a.Users {
+			if strings.EqualFold(u.Username, username) {
+				return a, true
+			}
+		}
+	}
+	return Account{}, false
+}
+
+// Jobs lists every job, most recent first.
+func (s *Server) Jobs() []Job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now()
+	out := make([]Job, 0, len(s.st.jobs))
+	for i := len(s.st.jobs) - 1; i >= 0; i-- {
+		j := s.st.jobs[i]
+		out = append(out, Job{ID: j.ID, Type: j.JobType, State: j.JobState, AccountID: j.AccountID})
+	}
+	return out
+}
+
+// SetAccountName renames an account behind the operator's back (drift).
+func (s *Server) SetAccountName(id int64, name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.st.accounts[id]
+	if a != nil {
+		a.Name = name
+	}
+	return a != nil
+}
+
+// DeleteAccountDirect removes an account, its users and tokens at once, with
+// no job (drift).
+func (s *Server) DeleteAccountDirect(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.removeAccount(id)
+}
+
+// TokensFor returns the bearer strings of an account's API tokens, oldest first.
+func (s *Server) TokensFor(accountID int64) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now()
+	var out []string
+	for _, t := range s.st.apiTokens(accountID) {
+		out = append(out, t.ID)
+	}
+	return out
+}
+
+// RevokeToken deletes one bearer, as a user revoking it would.
+func (s *Server) RevokeToken(bearer string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.st.tokens[bearer]
+	delete(s.st.tokens, bearer)
+	return ok
+}
+
+// FailNextDeleteJob makes the next delete job end "failed", keeping the account.
+func (s *Server) FailNextDeleteJob() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNextJob = true
+}

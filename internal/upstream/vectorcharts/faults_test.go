@@ -1,0 +1,181 @@
+package vectorcharts
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/account-operator/account-operator/internal/sandbox/fault"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+)
+
+func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	e.sb.Faults().FailNext(OpGetAllAccounts, 1, http.StatusTooManyRequests, 1)
+	start := time.Now()
+	if _, err := c.GetAllAccounts(ctxT(t)); err != nil {
+		t.Fatalf("GetAllAccounts after 429: %v", err)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Fatalf("client waited %v, want >= ~1s (Retry-After: 1)", waited)
+	}
+	if n := e.calls(OpGetAllAccounts); n != 2 {
+		t.Fatalf("calls = %d, want 2", n)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	e.sb.Faults().SetRateLimit(1, 1)
+	start := time.Now()
+	for range 2 {
+		if _, err := c.GetAccount(ctxT(t), 1); err != nil {
+			t.Fatalf("GetAccount under rate limit: %v", err)
+		}
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Fatalf("client waited %v, want >= ~1s", waited)
+	}
+	if got := e.sb.Faults().Codes()[OpGetAccount]; got[429] != 1 || got[200] != 2 {
+		t.Fatalf("codes = %v, want one 429 then success", got)
+	}
+}
+
+func TestReadRetriedOn500(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	e.sb.Faults().FailNext(OpGetAccount, 2, 500, 0)
+	if _, err := c.GetAccount(ctxT(t), 1); err != nil {
+		t.Fatalf("GetAccount: %v", err)
+	}
+	if n := e.calls(OpGetAccount); n != 3 {
+		t.Fatalf("calls = %d, want 3", n)
+	}
+	e.sb.Faults().FailNext(OpGetAccount, 10, 503, 0)
+	_, err := c.GetAccount(ctxT(t), 1)
+	if statusOf(t, err) != 503 || e.calls(OpGetAccount) != 3+4 {
+		t.Fatalf("persistent 503: err = %v after %d calls, want 4 attempts", err, e.calls(OpGetAccount)-3)
+	}
+}
+
+// TestCreatesNotRetried: a 500 on a create is returned after exactly one call.
+func TestCreatesNotRetried(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	e.sb.Faults().FailNext(OpCreateAccount, 1, 500, 0)
+	if _, err := c.CreateAccount(ctxT(t), CreateAccountRequest{"N", "n@x.com", "abcd"}); statusOf(t, err) != 500 {
+		t.Fatalf("CreateAccount = %v, want 500", err)
+	}
+	if n := e.calls(OpCreateAccount); n != 1 {
+		t.Fatalf("CreateAccount calls = %d, want 1", n)
+	}
+	res := create(t, c, "Owner", "o@x.com")
+	e.sb.Faults().FailNext(OpCreateApiToken, 1, 502, 0)
+	_, err := c.CreateApiToken(ctxT(t), CreateApiTokenRequest{UserID: res.User.ID, AccountID: res.Account.ID, Name: "x"})
+	if statusOf(t, err) != 502 || e.calls(OpCreateApiToken) != 1 {
+		t.Fatalf("CreateApiToken = %v after %d calls, want one 502", err, e.calls(OpCreateApiToken))
+	}
+}
+
+// TestCommitThenFail: the create happened although the client saw a 500, not
+// retried; the whole account (user and token too) is there to adopt.
+func TestCommitThenFail(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	e.sb.Faults().Add(fault.Rule{Operation: OpCreateAccount, Count: 1, Status: 500, Mode: fault.CommitThenFail})
+	_, err := c.CreateAccount(ctxT(t), CreateAccountRequest{"Ghost", "ghost@x.com", "abcd"})
+	if statusOf(t, err) != 500 || e.calls(OpCreateAccount) != 1 {
+		t.Fatalf("CreateAccount = %v after %d calls", err, e.calls(OpCreateAccount))
+	}
+	assertAdoptable(t, e, c, "ghost@x.com")
+	// Deletes are idempotent: a retried delete after a committed one is harmless.
+	u, _, _ := c.FindUserByUsername(ctxT(t), "ghost@x.com")
+	e.sb.Faults().Add(fault.Rule{Operation: OpDeleteAccount, Count: 1, Status: 500, Mode: fault.CommitThenFail})
+	jobID, err := c.DeleteAccount(ctxT(t), u.AccountID)
+	if err != nil || jobID == "" || e.calls(OpDeleteAccount) != 2 || len(e.sb.Jobs()) != 1 {
+		t.Fatalf("retried delete = %q, %v after %d calls, %d jobs", jobID, err, e.calls(OpDeleteAccount), len(e.sb.Jobs()))
+	}
+}
+
+func TestCommitThenDrop(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	e.sb.Faults().Add(fault.Rule{Operation: OpCreateAccount, Count: 1, Mode: fault.CommitThenDrop})
+	_, err := c.CreateAccount(ctxT(t), CreateAccountRequest{"Dropped", "drop@x.com", "abcd"})
+	if err == nil || statusOf(t, err) != 0 || !httpapi.Retryable(err) || e.calls(OpCreateAccount) != 1 {
+		t.Fatalf("CreateAccount = %v after %d calls, want one transport error", err, e.calls(OpCreateAccount))
+	}
+	assertAdoptable(t, e, c, "drop@x.com")
+}
+
+// assertAdoptable checks that exactly one account with one user and one token
+// exists for username and that the client can find it by username.
+func assertAdoptable(t *testing.T, e *env, c *Client, username string) {
+	t.Helper()
+	a, found := e.sb.AccountByUsername(username)
+	if !found || len(a.Users) != 1 || a.TokenCount != 1 || len(e.sb.Accounts()) != 2 {
+		t.Fatalf("sandbox after commit: %+v found=%v, %d accounts", a, found, len(e.sb.Accounts()))
+	}
+	u, found, err := c.FindUserByUsername(ctxT(t), username)
+	if err != nil || !found || u.AccountID != a.ID {
+		t.Fatalf("adopt by username = %+v, %v, %v", u, found, err)
+	}
+	toks, err := c.GetApiTokens(ctxT(t), a.ID)
+	if err != nil || len(toks) != 1 || e.bearerWorks(t, toks[0].ID) != 200 {
+		t.Fatalf("token of adopted account: %d, %v", len(toks), err)
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, func(cfg *Config) {
+		cfg.HTTPClient = httpapi.NewHTTPClient(100*time.Millisecond, nil)
+		cfg.MaxRetries = -1
+	})
+	e.sb.Faults().SetLatency(fault.Latency{Fixed: 2 * time.Second})
+	start := time.Now()
+	_, err := c.GetAllAccounts(ctxT(t))
+	if err == nil || statusOf(t, err) != 0 || !httpapi.Retryable(err) {
+		t.Fatalf("err = %v, want a transport timeout", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("timeout took %v", took)
+	}
+}
+
+func TestMalformedBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/createAccount"):
+			_, _ = w.Write([]byte(`{"account":{"id":"not-a-number"}}`))
+		case strings.HasSuffix(r.URL.Path, "/getApiTokens"):
+			_, _ = w.Write([]byte(`{"id":"tok"}`))
+		default:
+			_, _ = w.Write([]byte(`<html>oops`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, Token: adminToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := map[string]error{}
+	_, errs["create"] = c.CreateAccount(ctxT(t), CreateAccountRequest{"N", "n@x.com", "abcd"})
+	_, errs["get"] = c.GetAccount(ctxT(t), 1)
+	_, errs["tokens"] = c.GetApiTokens(ctxT(t), 1)
+	_, errs["jobs"] = c.ListJobs(ctxT(t), ListJobsOptions{})
+	for name, err := range errs {
+		var he *httpapi.Error
+		if !errors.As(err, &he) || he.StatusCode != 200 || !strings.Contains(err.Error(), "malformed") || httpapi.Retryable(err) {
+			t.Errorf("%s: err = %v, want a non-retryable malformed-body error", name, err)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package vectorcharts
+
+import (
+	"context"
+	"strings"
+)
+
+// GetUser reads one user. Unknown ids are a 404.
+func (c *Client) GetUser(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := c.get(ctx, OpGetUser, "/admin/getUser", idQuery("id", id), &u)
+	return u, err
+}
+
+// GetAllUsers lists every user of every account.
+func (c *Client) GetAllUsers(ctx context.Context) ([]User, error) {
+	var us []User
+	err := c.get(ctx, OpGetAllUsers, "/admin/getAllUsers", nil, &us)
+	return us, err
+}
+
+// FindUserByUsername finds the user whose email is username, to adopt an
+// account whose create may already have happened. An exact match wins; else a
+// single case-insensitive match is accepted, since emails are usually compared
+// that way. found is false when there is no (unambiguous) match.
+func (c *Client) FindUserByUsername(ctx context.Context, username string) (u User, found bool, err error) {
+	users, err := c.GetAllUsers(ctx)
+	if err != nil {
+		return User{}, false, err
+	}
+	return matchUsername(users, username)
+}
+
+func matchUsername(users []User, username string) (User, bool, error) {
+	var folded []User
+	for _, u := range users {
+		if u.Email == username {
+			return u, true, nil
+		}
+		if strings.EqualFold(u.Email, username) {
+			folded = append(folded, u)
+		}
+	}
+	if len(folded) == 1 {
+		return folded[0], true, nil
+	}
+	return User{}, false, nil
+}
