@@ -1,0 +1,31 @@
+package scp
+
+import (
+	"net/http"
+
+	"github.com/account-operator/account-operator/internal/sandbox/fault"
+)
+
+// AdminHandler serves, under the prefix the caller strips (e.g. /admin/):
+// GET /accounts (every account with id, name, state and registration status),
+// POST /fail-registration {"name": "…"} ("" fails the next create), and
+// everything fault.AdminHandler serves (calls, codes, faults, latency,
+// ratelimit, reset).
+func (s *Server) AdminHandler() http.Handler {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /accounts", func(w http.ResponseWriter, _ *http.Request) {
+		fault.WriteJSON(w, http.StatusOK, s.Accounts())
+	})
+	m.HandleFunc("POST /fail-registration", func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Name string `json:"name"`
+		}
+		if !readBody(w, r, &b) {
+			return
+		}
+		s.FailRegistration(b.Name)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.Handle("/", s.faults.AdminHandler())
+	return m
+}
