@@ -1,0 +1,282 @@
+package ccm
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/account-operator/account-operator/internal/sandbox/fault"
+)
+
+// Listing bounds: the vendor documents no default or maximum page size.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+// account is the stored state. Auth configs are kept as the validated JSON
+// objects, keyed by the id the sandbox generated for each.
+type account struct {
+	id, name            string
+	createdAt           int64
+	logo                string // base64 as received; "" = none
+	authConfigs         map[string]map[string]any
+	attestationDisabled bool
+	component           string
+	defaultGroup        string
+	marketplaceGroup    string
+	accountStatus       string
+	enabled             bool
+	pcr                 []int
+	members             map[string]string // email -> READER|WRITER|MANAGER
+}
+
+func (a *account) configIDs() []string {
+	ids := make([]string, 0, len(a.authConfigs))
+	for id := range a.authConfigs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
+	ss := caller(r)
+	body, err := readObject(r)
+	if err == nil {
+		err = validateCreate(body)
+	}
+	if err != nil {
+		textError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	a := s.newAccount(body, ss.user.Email)
+	s.mu.Lock()
+	if s.nameTaken(a.name, "") {
+		s.mu.Unlock()
+		textError(w, http.StatusBadRequest, "name: an account with this name already exists")
+		return
+	}
+	s.accounts[a.id] = a
+	out := render(a, ss.user.Email, false)
+	s.mu.Unlock()
+	fault.WriteJSON(w, http.StatusOK, out)
+}
+
+// newAccount builds an account from a validated AccountRequest; the creator
+// becomes its MANAGER.
+func (s *Server) newAccount(body map[string]any, creator string) *account {
+	a := &account{id: newUUID(), name: body["name"].(string), createdAt: s.opts.Now().Unix(),
+		authConfigs: map[string]map[string]any{}, component: "DEFAULT",
+		defaultGroup: newUUID(), marketplaceGroup: newUUID(), accountStatus: "Active", enabled: true,
+		members: map[string]string{creator: "MANAGER"}}
+	a.logo, _ = body["custom_logo"].(string)
+	if c, ok := body["component"].(string); ok {
+		a.component = c
+	}
+	if ne, ok := body["node_enrollment"].(map[string]any); ok {
+		a.attestationDisabled, _ = ne["attestation_enforcement_disabled_insecure"].(bool)
+	}
+	list, _ := body["auth_configs"].([]any)
+	for _, c := range list {
+		a.authConfigs[newUUID()] = c.(map[string]any)
+	}
+	for i := 0; i < pcrCount; i++ {
+		a.pcr = append(a.pcr, i)
+	}
+	return a
+}
+
+// nameTaken reports whether another account (not except) has the name. Caller holds mu.
+func (s *Server) nameTaken(name, except string) bool {
+	for _, a := range s.accounts {
+		if a.name == name && a.id != except {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
+	ss := caller(r)
+	totals, err := parseBool(r.URL.Query().Get("with_totals"))
+	if err != nil {
+		textError(w, http.StatusBadRequest, "with_totals: must be true or false")
+		return
+	}
+	s.mu.Lock()
+	a, status := s.visible(r.PathValue("id"), ss)
+	var out map[string]any
+	if a != nil {
+		out = render(a, ss.user.Email, totals)
+	}
+	s.mu.Unlock()
+	if a == nil {
+		textError(w, status, http.StatusText(status))
+		return
+	}
+	fault.WriteJSON(w, http.StatusOK, out)
+}
+
+// visible finds an account the caller may read: 404 unknown, 403 not a member.
+func (s *Server) visible(id string, ss *session) (*account, int) {
+	a, ok := s.accounts[id]
+	switch {
+	case !ok:
+		return nil, http.StatusNotFound
+	case a.members[ss.user.Email] == "" && !ss.user.SystemAdmin:
+		return nil, http.StatusForbidden
+	}
+	return a, http.StatusOK
+}
+
+// listAccounts pages by keyset: items with acct_id > previous_id, in id order.
+// sort_by is accepted and ignored.
+func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
+	ss := caller(r)
+	q := r.URL.Query()
+	scope := q.Get("scope")
+	limit, err := parseLimit(q.Get("limit"))
+	switch {
+	case err != nil:
+		textError(w, http.StatusBadRequest, "limit: must be a positive integer")
+		return
+	case scope != "" && scope != "USER" && scope != "SYSTEM":
+		textError(w, http.StatusBadRequest, "scope: must be USER or SYSTEM")
+		return
+	case scope == "SYSTEM" && !ss.user.SystemAdmin:
+		textError(w, http.StatusForbidden, "scope SYSTEM needs a system administrator")
+		return
+	}
+	prev := q.Get("previous_id")
+	items := []map[string]any{}
+	s.mu.Lock()
+	for _, a := range s.sortedAccounts() {
+		if len(items) == limit {
+			break
+		}
+		member := a.members[ss.user.Email] != ""
+		if a.id > prev && (member || scope == "SYSTEM") {
+			items = append(items, render(a, ss.user.Email, false))
+		}
+	}
+	s.mu.Unlock()
+	fault.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// scoped finds an account for PATCH/DELETE: the session must have selected it
+// and the caller must be its MANAGER. Caller holds mu.
+func (s *Server) scoped(id string, ss *session) (*account, int, string) {
+	a, ok := s.accounts[id]
+	switch {
+	case !ok:
+		return nil, http.StatusNotFound, "account not found"
+	case ss.selected != id:
+		return nil, http.StatusForbidden, "select the account first (POST /sys/session/select_account/{id})"
+	case a.members[ss.user.Email] != "MANAGER":
+		return nil, http.StatusForbidden, "the MANAGER role is required"
+	}
+	return a, http.StatusOK, ""
+}
+
+func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
+	ss := caller(r)
+	body, err := readObject(r)
+	if err != nil {
+		textError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, status, msg := s.scoped(r.PathValue("id"), ss)
+	if a == nil {
+		textError(w, status, msg)
+		return
+	}
+	p, err := validateUpdate(body, a)
+	if err == nil && p.name != nil && s.nameTaken(*p.name, a.id) {
+		err = errf("name", "an account with this name already exists")
+	}
+	if err != nil {
+		textError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	p.apply(a)
+	fault.WriteJSON(w, http.StatusOK, render(a, ss.user.Email, false))
+}
+
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
+	ss := caller(r)
+	s.mu.Lock()
+	a, status, msg := s.scoped(r.PathValue("id"), ss)
+	if a != nil {
+		delete(s.accounts, a.id)
+	}
+	s.mu.Unlock()
+	if a == nil {
+		textError(w, status, msg)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// render is the Account JSON as the caller sees it. Secrets in auth configs
+// are left out, as the reference warns CCM does. Caller holds mu.
+func render(a *account, email string, totals bool) map[string]any {
+	roles := []string{}
+	if role := a.members[email]; role != "" {
+		roles = append(roles, role)
+	}
+	configs := make(map[string]any, len(a.authConfigs))
+	for id, c := range a.authConfigs {
+		configs[id] = redact(c)
+	}
+	m := map[string]any{"acct_id": a.id, "name": a.name, "created_at": a.createdAt,
+		"roles": roles, "status": "ACTIVE", "auth_configs": configs,
+		"node_enrollment":  map[string]any{"attestation_enforcement_disabled_insecure": a.attestationDisabled},
+		"component":        a.component,
+		"default_group_id": a.defaultGroup, "marketplace_group_id": a.marketplaceGroup,
+		"account_status": a.accountStatus, "azure_cvm_pcr_priority": append([]int(nil), a.pcr...)}
+	if a.logo != "" {
+		m["custom_logo"] = a.logo
+	}
+	if totals {
+		m["totals"] = map[string]any{"datasets": 0, "final_workflows": 0, "nodes": 0}
+	}
+	return m
+}
+
+// redact deep-copies a config without oauth client_secret and TLS client_key.
+func redact(c map[string]any) map[string]any {
+	var out map[string]any
+	raw, _ := json.Marshal(c)
+	_ = json.Unmarshal(raw, &out)
+	if o, ok := out["oauth"].(map[string]any); ok {
+		delete(o, "client_secret")
+		if t, ok := o["tls"].(map[string]any); ok {
+			if req, ok := t["required"].(map[string]any); ok {
+				delete(req, "client_key")
+			}
+		}
+	}
+	return out
+}
+
+func parseBool(s string) (bool, error) {
+	if s == "" {
+		return false, nil
+	}
+	return strconv.ParseBool(s)
+}
+
+func parseLimit(s string) (int, error) {
+	if s == "" {
+		return defaultPageSize, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, errf("limit", "must be a positive integer")
+	}
+	return min(n, maxPageSize), nil
+}
