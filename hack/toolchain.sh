@@ -15,7 +15,7 @@ tools="$here/tools"
 
 k8s_version=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ {print $2}' "$tools/go.mod")
 etcd_version=$(awk '$1 == "go.etcd.io/etcd/server/v3" && $2 ~ /^v/ {print $2}' "$tools/go.mod")
-sum_hash=$(sha256sum "$tools/go.mod" "$tools/go.sum" | sha256sum | cut -c1-12)
+sum_hash=$(cat "$tools/go.mod" "$tools/go.sum" | sha256sum | cut -c1-12)
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/account-operator"
 dest="$cache_root/k8s-${k8s_version}-${sum_hash}"
 bins=(kube-apiserver etcd kubectl)

@@ -1,0 +1,100 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+)
+
+// ErrNotFound: the upstream account does not exist.
+var ErrNotFound = errors.New("account not found upstream")
+
+// TerminalError is a failure only a change of spec, referenced objects or
+// credentials can fix: the Account goes Stalled with Reason, and is not retried
+// in a hot loop.
+type TerminalError struct {
+	Reason  string // UpperCamel condition reason
+	Message string // names the field or cause; never a secret
+	Err     error
+}
+
+func (e *TerminalError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Message, e.Err)
+	}
+	return e.Message
+}
+
+func (e *TerminalError) Unwrap() error { return e.Err }
+
+// Terminal builds a TerminalError.
+func Terminal(reason, message string, err error) error {
+	return &TerminalError{Reason: reason, Message: message, Err: err}
+}
+
+// Terminalf builds a TerminalError with a formatted message.
+func Terminalf(reason, format string, args ...any) error {
+	return &TerminalError{Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// Class sorts errors into what the state machine does with them.
+type Class int
+
+// Error classes.
+const (
+	ClassNone      Class = iota
+	ClassNotFound        // the account is gone
+	ClassTerminal        // Stalled, wait for a spec change
+	ClassTransient       // back off and retry
+)
+
+// Classify sorts err. Upstream HTTP errors: 404 is not found; 400, 401, 403,
+// 409 and 422 are terminal; everything else (5xx, 429, transport) transient.
+func Classify(err error) Class {
+	var te *TerminalError
+	switch {
+	case err == nil:
+		return ClassNone
+	case errors.Is(err, ErrNotFound):
+		return ClassNotFound
+	case errors.As(err, &te):
+		return ClassTerminal
+	}
+	switch httpapi.StatusCode(err) {
+	case http.StatusNotFound:
+		return ClassNotFound
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
+		http.StatusConflict, http.StatusUnprocessableEntity:
+		return ClassTerminal
+	}
+	return ClassTransient
+}
+
+// Reason is the condition reason for a terminal or transient error.
+func Reason(err error) string {
+	var te *TerminalError
+	if errors.As(err, &te) {
+		return te.Reason
+	}
+	switch httpapi.StatusCode(err) {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return "Unauthorized"
+	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
+		return "UpstreamRejected"
+	case 0:
+		return "Unreachable"
+	}
+	return "UpstreamError"
+}
+
+// RetryAfter is the upstream's requested wait, if any.
+func RetryAfter(err error) time.Duration {
+	var e *httpapi.Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
