@@ -5,8 +5,10 @@ SHELL := /usr/bin/env bash -o pipefail
 
 CONTROLLER_GEN := go tool controller-gen
 # The local control plane (kube-apiserver, etcd, kubectl), built from Go modules
-# on first use; KUBEBUILDER_ASSETS, when set, wins.
-ASSETS = $(or $(KUBEBUILDER_ASSETS),$(shell hack/toolchain.sh))
+# on first use; KUBEBUILDER_ASSETS, when set, wins. A failed build stops the
+# target instead of running the suites against no control plane.
+ASSETS_CMD = assets="$${KUBEBUILDER_ASSETS:-$$(hack/toolchain.sh)}" && test -x "$$assets/kube-apiserver" \
+	|| { echo "no local control plane in '$$assets': see hack/toolchain.sh" >&2; exit 1; }
 GO_TEST_FLAGS ?=
 
 .DEFAULT_GOAL := help
@@ -42,7 +44,7 @@ toolchain: ## Build (once) and print the local control plane and kubectl directo
 .PHONY: test
 test: manifests generate vet ## Run unit, contract and envtest suites against a local kube-apiserver.
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	KUBEBUILDER_ASSETS="$(ASSETS)" go test $(GO_TEST_FLAGS) ./...
+	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 

@@ -2,7 +2,7 @@ package v1alpha1
 
 // SCPAccountSpec maps to the Cloud Control AccountFactoryCreateRequest. SCP
 // has no update API: only parentUnitID can change (MoveAccount).
-// +kubebuilder:validation:XValidation:rule="(has(self.email) ? self.email : ”) == (has(oldSelf.email) ? oldSelf.email : ”)",message="spec.scp.email is immutable: SCP cannot change it",fieldPath=".email"
+// +kubebuilder:validation:XValidation:rule="has(self.email) == has(oldSelf.email) && (!has(self.email) || self.email == oldSelf.email)",message="spec.scp.email is immutable: SCP cannot change it",fieldPath=".email"
 // +kubebuilder:validation:XValidation:rule="has(self.ssoUser) == has(oldSelf.ssoUser) && (!has(self.ssoUser) || self.ssoUser == oldSelf.ssoUser)",message="spec.scp.ssoUser is immutable: SCP cannot change it",fieldPath=".ssoUser"
 type SCPAccountSpec struct {
 	// landingZoneID (`landing_zone_id`) is the landing zone that creates the
