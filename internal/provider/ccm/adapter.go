@@ -1,0 +1,170 @@
+package ccm
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/internal/upstream/ccm"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+)
+
+// adapter is the provider for one CCM provider object.
+type adapter struct {
+	api *ccm.Client
+	key httpapi.Secret // MAC key for status.ccm.appliedHash: the credential password
+}
+
+var _ provider.Provider = (*adapter)(nil)
+
+// Format prints the adapter without its key, whatever the verb: fmt prints
+// unexported fields raw, bypassing the key's own redaction.
+func (p *adapter) Format(f fmt.State, _ rune) { _, _ = fmt.Fprintf(f, "ccm.adapter{api: %v}", p.api) }
+
+// Verify logs in (if no session is cached) and lists one account.
+func (p *adapter) Verify(ctx context.Context) error { return p.api.Verify(ctx) }
+
+// Find looks the account up by name, which CCM keeps unique per instance.
+func (p *adapter) Find(ctx context.Context, req *provider.Request) (string, error) {
+	a, err := p.api.FindAccountByName(ctx, req.DisplayName())
+	if err != nil || a == nil {
+		return "", err
+	}
+	return a.AcctID, nil
+}
+
+// Create posts the AccountRequest. azure_cvm_pcr_priority is not part of it:
+// the first Observe reports it as drift and Update patches it.
+func (p *adapter) Create(ctx context.Context, req *provider.Request) (provider.Creation, error) {
+	d, err := p.resolve(ctx, req)
+	if err != nil {
+		return provider.Creation{}, err
+	}
+	a, err := p.api.CreateAccount(ctx, ccm.AccountRequest{Name: d.name, CustomLogo: d.logo,
+		AuthConfigs: d.configs, NodeEnrollment: d.node, Component: d.component})
+	if err != nil {
+		return provider.Creation{}, p.createError(ctx, d.name, err)
+	}
+	if a.AcctID == "" { // not terminal: the account may exist, and Find adopts it
+		return provider.Creation{}, &httpapi.Error{Provider: ccm.Provider, Operation: "CreateAccount",
+			StatusCode: http.StatusOK, Err: fmt.Errorf("response has no acct_id")}
+	}
+	var ids []string
+	if d.configs != nil {
+		ids = make([]string, len(d.configs))
+		all := make([]int, len(d.configs))
+		for i := range all {
+			all[i] = i
+		}
+		bindNew(d.configs, ids, all, a.AuthConfigs)
+	}
+	return provider.Creation{ID: a.AcctID, State: string(a.AccountStatus), Details: details(a),
+		Status: record(a, &applied{ids: ids, hash: d.marks.String()})}, nil
+}
+
+// createError turns CCM's duplicate-name answer (a 400, or 409 on other
+// versions, shared with schema errors) into AlreadyExists, after checking
+// that the name is indeed taken.
+func (p *adapter) createError(ctx context.Context, name string, err error) error {
+	if !httpapi.IsStatus(err, http.StatusBadRequest, http.StatusConflict) {
+		return err
+	}
+	if other, ferr := p.api.FindAccountByName(ctx, name); ferr != nil || other == nil {
+		return err
+	}
+	return provider.Terminalf(v1alpha1.ReasonAlreadyExists,
+		"spec.displayName: an upstream account named %q already exists; set spec.externalID to adopt it", name)
+}
+
+// Observe reads the account and compares it with the spec.
+func (p *adapter) Observe(ctx context.Context, req *provider.Request) (provider.Observation, error) {
+	if req.Account.Status.AccountID == "" {
+		return provider.Observation{Exists: false}, nil
+	}
+	a, err := p.api.GetAccount(ctx, req.Account.Status.AccountID, false)
+	if httpapi.IsNotFound(err) {
+		return provider.Observation{Exists: false}, nil
+	}
+	if err != nil {
+		return provider.Observation{}, err
+	}
+	d, err := p.resolve(ctx, req)
+	if err != nil {
+		return provider.Observation{}, err
+	}
+	pl := diff(d, a, req.Account.Status.CCM)
+	var ap *applied
+	if pl.settled() { // upstream matches: the ids and marks seen are the applied ones
+		ap = &applied{ids: pl.configs.ids, hash: d.marks.String()}
+	}
+	obs := provider.Observation{Exists: true, State: string(a.AccountStatus), Drift: pl.drift(),
+		Details: details(a), Status: record(a, ap)}
+	obs.UpToDate = len(obs.Drift) == 0
+	obs.Ready, obs.Message = usable(a)
+	return obs, nil
+}
+
+// Update re-reads the account, so the PATCH is computed against what is
+// upstream now, and sends one PATCH with exactly the differing fields.
+func (p *adapter) Update(ctx context.Context, req *provider.Request, _ provider.Observation) (provider.Update, error) {
+	id := req.Account.Status.AccountID
+	a, err := p.api.GetAccount(ctx, id, false)
+	if err != nil {
+		return provider.Update{}, err
+	}
+	d, err := p.resolve(ctx, req)
+	if err != nil {
+		return provider.Update{}, err
+	}
+	pl := diff(d, a, req.Account.Status.CCM)
+	ids := slices.Clone(pl.configs.ids)
+	if len(pl.drift()) > 0 {
+		after, err := p.api.UpdateAccount(ctx, id, pl.request(d))
+		if err != nil {
+			return provider.Update{}, p.updateError(ctx, id, pl, err)
+		}
+		bindNew(d.configs, ids, pl.configs.add, added(a, after))
+		a = after
+	}
+	return provider.Update{Details: details(a), Status: record(a, &applied{ids: ids, hash: d.marks.String()})}, nil
+}
+
+// updateError reports a rename onto a name another account holds as
+// AlreadyExists; CCM answers it with the same 400 as a schema error.
+func (p *adapter) updateError(ctx context.Context, id string, pl plan, err error) error {
+	if pl.name == "" || !httpapi.IsStatus(err, http.StatusBadRequest, http.StatusConflict) {
+		return err
+	}
+	if other, ferr := p.api.FindAccountByName(ctx, pl.name); ferr != nil || other == nil || other.AcctID == id {
+		return err
+	}
+	return provider.Terminalf(v1alpha1.ReasonAlreadyExists,
+		"spec.displayName: another upstream account is already named %q", pl.name)
+}
+
+// Delete deletes the account; CCM deletes synchronously, and a missing
+// account is already deleted.
+func (p *adapter) Delete(ctx context.Context, req *provider.Request) (bool, error) {
+	id := req.Account.Status.AccountID
+	if id == "" {
+		return true, nil
+	}
+	if err := p.api.DeleteAccount(ctx, id); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// added are the configs in after that were not in before: the ones a PATCH added.
+func added(before, after *ccm.Account) map[string]ccm.AuthenticationConfig {
+	out := map[string]ccm.AuthenticationConfig{}
+	for id, c := range after.AuthConfigs {
+		if _, ok := before.AuthConfigs[id]; !ok {
+			out[id] = c
+		}
+	}
+	return out
+}

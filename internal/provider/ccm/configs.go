@@ -1,0 +1,139 @@
+package ccm
+
+import (
+	"sort"
+
+	"github.com/account-operator/account-operator/internal/upstream/ccm"
+)
+
+// configPlan is the auth config delta that turns the upstream configs into
+// the desired ones: CCM returns configs as a map by id and changes them by
+// add (new), mod (replace by id) and del (by id).
+type configPlan struct {
+	ids []string // per desired config: the upstream id it keeps, "" when added
+	mod []int    // desired positions replaced in place
+	add []int    // desired positions added
+	del []string // upstream ids removed
+}
+
+func (c configPlan) changed() bool { return len(c.mod)+len(c.add)+len(c.del) > 0 }
+
+// planConfigs binds desired configs to upstream ids. kept are the ids last
+// recorded in status (spec order) and applied their marks. Binding prefers,
+// in turn: an identical config (for OAuth, the applied mark must match too,
+// since the secret cannot be read back); a config that differs only in
+// hidden secrets; any config of the same variant. Keeping ids matters: OAuth
+// sign-in URLs name the config id. What stays unbound is added or deleted.
+func planConfigs(want []ccm.AuthenticationConfig, wantMarks, kept, applied []string,
+	up map[string]ccm.AuthenticationConfig) configPlan {
+	appliedMark := map[string]string{}
+	for i, id := range kept {
+		if i < len(applied) && id != "" {
+			appliedMark[id] = applied[i]
+		}
+	}
+	b := newBinder(kept, up)
+	vis := visibles(want)
+	pl := configPlan{ids: make([]string, len(want))}
+	for i, c := range want {
+		pl.ids[i] = b.take(func(id string) bool {
+			return b.vis[id] == vis[i] && (!hasSecret(c) || appliedMark[id] == wantMarks[i])
+		})
+	}
+	passes := []func(i int, id string) bool{
+		func(i int, id string) bool { return b.vis[id] == vis[i] },
+		func(i int, id string) bool { return kindOf(up[id]) == kindOf(want[i]) },
+	}
+	for _, match := range passes {
+		for i := range want {
+			if pl.ids[i] == "" {
+				if pl.ids[i] = b.take(func(id string) bool { return match(i, id) }); pl.ids[i] != "" {
+					pl.mod = append(pl.mod, i)
+				}
+			}
+		}
+	}
+	for i := range want {
+		if pl.ids[i] == "" {
+			pl.add = append(pl.add, i)
+		}
+	}
+	sort.Ints(pl.mod)
+	pl.del = b.rest()
+	return pl
+}
+
+// bindNew fills ids of the added positions with the ids that appeared
+// upstream (fresh), matching by content; an id CCM did not report stays "",
+// and the next observation binds it by content.
+func bindNew(want []ccm.AuthenticationConfig, ids []string, added []int, fresh map[string]ccm.AuthenticationConfig) {
+	b := newBinder(nil, fresh)
+	vis := visibles(want)
+	for _, match := range []func(i int, id string) bool{
+		func(i int, id string) bool { return b.vis[id] == vis[i] },
+		func(i int, id string) bool { return kindOf(fresh[id]) == kindOf(want[i]) },
+	} {
+		for _, i := range added {
+			if ids[i] == "" {
+				ids[i] = b.take(func(id string) bool { return match(i, id) })
+			}
+		}
+	}
+}
+
+// binder hands out upstream ids, each once, in a fixed order: kept ids in
+// status order first, then the others sorted, so plans are deterministic.
+type binder struct {
+	order []string
+	free  map[string]bool
+	vis   map[string]string
+}
+
+func newBinder(kept []string, up map[string]ccm.AuthenticationConfig) *binder {
+	b := &binder{free: map[string]bool{}, vis: map[string]string{}}
+	for _, id := range kept {
+		if _, ok := up[id]; ok && !b.free[id] {
+			b.order, b.free[id] = append(b.order, id), true
+		}
+	}
+	var rest []string
+	for id, c := range up {
+		b.vis[id] = visible(c)
+		if !b.free[id] {
+			rest = append(rest, id)
+		}
+	}
+	sort.Strings(rest)
+	for _, id := range rest {
+		b.order, b.free[id] = append(b.order, id), true
+	}
+	return b
+}
+
+func (b *binder) take(ok func(id string) bool) string {
+	for _, id := range b.order {
+		if b.free[id] && ok(id) {
+			b.free[id] = false
+			return id
+		}
+	}
+	return ""
+}
+
+func (b *binder) rest() []string {
+	var out []string
+	for _, id := range b.order {
+		if b.free[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func visibles(cs []ccm.AuthenticationConfig) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = visible(c)
+	}
+	return out
+}

@@ -1,0 +1,66 @@
+// Package ccm adapts the Account API to Fortanix Confidential Computing
+// Manager: it maps spec.ccm to the vendor's wire types, diffs the upstream
+// account against the spec, and applies drift as one PATCH with add/mod/del
+// auth config deltas.
+package ccm
+
+import (
+	"fmt"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/internal/upstream/ccm"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+)
+
+// Credential keys of the provider's Secret.
+const (
+	keyUsername = "username"
+	keyPassword = "password"
+)
+
+type kind struct{}
+
+// NewKind returns the CCM kind of upstream.
+func NewKind() provider.Kind { return kind{} }
+
+func (kind) Name() string { return "ccm" }
+
+func (kind) Configured(spec *v1alpha1.AccountProviderSpec) bool {
+	return spec != nil && spec.CCM != nil
+}
+
+func (kind) Wants(a *v1alpha1.Account) bool { return a != nil && a.Spec.CCM != nil }
+
+func (kind) Endpoint(spec *v1alpha1.AccountProviderSpec) (string, v1alpha1.SecretReference) {
+	if spec == nil || spec.CCM == nil {
+		return "", v1alpha1.SecretReference{}
+	}
+	return string(spec.CCM.URL), spec.CCM.CredentialsSecretRef
+}
+
+func (kind) CredentialKeys() []string { return []string{keyUsername, keyPassword} }
+
+// New builds a provider with its own upstream client; the client's session is
+// shared by every Account that uses the provider object.
+func (kind) New(cfg provider.Config) (provider.Provider, error) {
+	if cfg.Spec == nil || cfg.Spec.CCM == nil {
+		return nil, fmt.Errorf("ccm: provider spec has no ccm block")
+	}
+	user, pass := string(cfg.Credentials[keyUsername]), cfg.Credentials[keyPassword]
+	if user == "" || len(pass) == 0 {
+		return nil, fmt.Errorf("ccm: credentials need keys %q and %q", keyUsername, keyPassword)
+	}
+	c, err := ccm.New(ccm.Config{
+		BaseURL:    string(cfg.Spec.CCM.URL),
+		PathPrefix: cfg.Spec.CCM.PathPrefix,
+		Username:   user,
+		Password:   httpapi.Secret(pass),
+		HTTPClient: cfg.HTTPClient,
+		Observer:   cfg.Observer,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &adapter{api: c, key: httpapi.Secret(pass)}, nil
+}

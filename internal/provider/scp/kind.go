@@ -1,0 +1,66 @@
+// Package scp adapts Accounts to Samsung Cloud Platform's Cloud Control
+// account factory: create through Cloud Control, read, move and close through
+// the Organization service, readiness from the baseline assignment.
+package scp
+
+import (
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+	upstream "github.com/account-operator/account-operator/internal/upstream/scp"
+)
+
+// Credential keys of the provider's Secret.
+const (
+	keyAccessKey = "accessKey"
+	keySecretKey = "secretKey"
+)
+
+// NewKind returns the SCP kind of upstream.
+func NewKind() provider.Kind { return kind{} }
+
+type kind struct{}
+
+func (kind) Name() string { return "scp" }
+
+func (kind) Configured(spec *v1alpha1.AccountProviderSpec) bool {
+	return spec != nil && spec.SCP != nil
+}
+
+func (kind) Wants(a *v1alpha1.Account) bool { return a != nil && a.Spec.SCP != nil }
+
+func (kind) Endpoint(spec *v1alpha1.AccountProviderSpec) (string, v1alpha1.SecretReference) {
+	if spec == nil || spec.SCP == nil {
+		return "", v1alpha1.SecretReference{}
+	}
+	return string(spec.SCP.CloudControlURL), spec.SCP.CredentialsSecretRef
+}
+
+func (kind) CredentialKeys() []string { return []string{keyAccessKey, keySecretKey} }
+
+// New builds a client for both SCP services. Bad URLs and missing keys are
+// terminal: only an edit of the provider or its Secret can fix them.
+func (kind) New(cfg provider.Config) (provider.Provider, error) {
+	if cfg.Spec == nil || cfg.Spec.SCP == nil {
+		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.scp: not set")
+	}
+	spec := cfg.Spec.SCP
+	ak, sk := cfg.Credentials[keyAccessKey], cfg.Credentials[keySecretKey]
+	if len(ak) == 0 || len(sk) == 0 {
+		return nil, provider.Terminalf(v1alpha1.ReasonCredentialsMissing,
+			"spec.scp.credentialsSecretRef: the Secret needs keys %q and %q", keyAccessKey, keySecretKey)
+	}
+	c, err := upstream.New(upstream.Config{
+		CloudControlURL: string(spec.CloudControlURL),
+		OrganizationURL: string(spec.OrganizationURL),
+		AccessKey:       httpapi.Secret(ak),
+		SecretKey:       httpapi.Secret(sk),
+		HTTPClient:      cfg.HTTPClient,
+		Observer:        cfg.Observer,
+	})
+	if err != nil {
+		// upstream.New names the URL field; its messages carry no key material.
+		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, "spec.scp", err)
+	}
+	return &Provider{client: c, organizationID: spec.OrganizationID}, nil
+}

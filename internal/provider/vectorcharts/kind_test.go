@@ -1,0 +1,68 @@
+package vectorcharts
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"testing"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+)
+
+func TestKind(t *testing.T) {
+	k := NewKind()
+	if k.Name() != "vectorCharts" {
+		t.Errorf("Name = %q", k.Name())
+	}
+	spec := &v1alpha1.AccountProviderSpec{VectorCharts: &v1alpha1.VectorChartsProviderSpec{
+		URL: "https://charts.example.com:9909", CredentialsSecretRef: v1alpha1.SecretReference{Name: "c", Namespace: "ops"}}}
+	if !k.Configured(spec) || k.Configured(&v1alpha1.AccountProviderSpec{CCM: &v1alpha1.CCMProviderSpec{}}) {
+		t.Error("Configured must follow spec.vectorCharts")
+	}
+	if !k.Wants(newAccount("a", "a@x.io")) || k.Wants(&v1alpha1.Account{}) {
+		t.Error("Wants must follow spec.vectorCharts")
+	}
+	url, ref := k.Endpoint(spec)
+	if url != "https://charts.example.com:9909" || ref.Name != "c" || ref.Namespace != "ops" {
+		t.Errorf("Endpoint = %q, %+v", url, ref)
+	}
+	if !slices.Equal(k.CredentialKeys(), []string{"token"}) {
+		t.Errorf("CredentialKeys = %v", k.CredentialKeys())
+	}
+	if set := (provider.Set{k}); set.For(spec) != k {
+		t.Error("Set.For does not pick the kind")
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	k := NewKind()
+	spec := &v1alpha1.AccountProviderSpec{VectorCharts: &v1alpha1.VectorChartsProviderSpec{URL: "https://h:9909"}}
+	_, err := k.New(provider.Config{Spec: spec, Credentials: map[string][]byte{"token": []byte(" \n")}})
+	var te *provider.TerminalError
+	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonCredentialsMissing {
+		t.Errorf("empty token: %v", err)
+	}
+	spec.VectorCharts.URL = "not a url"
+	_, err = k.New(provider.Config{Spec: spec, Credentials: map[string][]byte{"token": []byte(adminToken)}})
+	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec {
+		t.Errorf("bad URL: %v", err)
+	}
+	if _, err := k.New(provider.Config{Spec: &v1alpha1.AccountProviderSpec{}}); err == nil {
+		t.Error("a spec without vectorCharts must be refused")
+	}
+}
+
+func TestVerify(t *testing.T) {
+	e := newEnv(t)
+	if err := e.p.Verify(ctxT(t)); err != nil {
+		t.Fatalf("admin token: %v", err)
+	}
+	for token, want := range map[string]int{viewerToken: http.StatusForbidden, "S3ntinel-unknown-token": http.StatusUnauthorized} {
+		err := e.provider(t, token).Verify(ctxT(t))
+		if httpapi.StatusCode(err) != want || provider.Classify(err) != provider.ClassTerminal {
+			t.Errorf("Verify: got %v, want HTTP %d (terminal)", err, want)
+		}
+	}
+}
