@@ -4,6 +4,7 @@ package main
 import (
 	"flag"
 	"os"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -12,9 +13,16 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	accountsv1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/controllers"
+	"github.com/account-operator/account-operator/internal/logging"
+	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/internal/provider/ccm"
+	"github.com/account-operator/account-operator/internal/provider/scp"
+	"github.com/account-operator/account-operator/internal/provider/vectorcharts"
 )
 
 // options are the manager's command-line flags.
@@ -24,6 +32,12 @@ type options struct {
 	leaderElect      bool
 	leaderElectionNS string
 	shutdownTimeout  time.Duration
+	concurrency      int
+	pollInterval     time.Duration
+	upstreamTimeout  time.Duration
+	namespaces       string
+	qps              float64
+	burst            int
 }
 
 func main() {
@@ -38,10 +52,20 @@ func main() {
 		"Namespace of the leader election lease; default: the manager's namespace.")
 	flag.DurationVar(&o.shutdownTimeout, "graceful-shutdown-timeout", 30*time.Second,
 		"How long running reconciles may take to finish on shutdown.")
+	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", 10,
+		"Accounts reconciled in parallel.")
+	flag.DurationVar(&o.pollInterval, "default-poll-interval", 10*time.Minute,
+		"Drift check period for providers that set no spec.pollInterval.")
+	flag.DurationVar(&o.upstreamTimeout, "upstream-timeout", 30*time.Second,
+		"Timeout of one upstream HTTP request.")
+	flag.StringVar(&o.namespaces, "watch-namespaces", "",
+		"Comma-separated namespaces whose Accounts and AccountProviders are reconciled; empty: all.")
+	flag.Float64Var(&o.qps, "kube-api-qps", 50, "Queries per second to the Kubernetes API.")
+	flag.IntVar(&o.burst, "kube-api-burst", 100, "Burst of queries to the Kubernetes API.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
+	ctrl.SetLogger(logging.Capped(zap.New(zap.UseFlagOptions(&zapOpts))))
 
 	if err := run(o); err != nil {
 		ctrl.Log.Error(err, "Manager exited with an error")
@@ -58,8 +82,14 @@ func newScheme() *runtime.Scheme {
 
 func run(o options) error {
 	log := ctrl.Log.WithName("setup")
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return err
+	}
+	cfg.QPS, cfg.Burst = float32(o.qps), o.burst
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  newScheme(),
+		Cache:                   controllers.CacheOptions(splitList(o.namespaces)),
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.leaderElect,
@@ -67,6 +97,12 @@ func run(o options) error {
 		LeaderElectionNamespace: o.leaderElectionNS,
 		GracefulShutdownTimeout: &o.shutdownTimeout,
 	})
+	if err != nil {
+		return err
+	}
+	err = controllers.Setup(mgr, controllers.Options{Kinds: kinds(), Namespaces: splitList(o.namespaces),
+		MaxConcurrentReconciles: o.concurrency,
+		DefaultPollInterval:     o.pollInterval, UpstreamTimeout: o.upstreamTimeout, Registerer: metrics.Registry})
 	if err != nil {
 		return err
 	}
@@ -78,4 +114,20 @@ func run(o options) error {
 	}
 	log.Info("Starting manager")
 	return mgr.Start(ctrl.SetupSignalHandler())
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// kinds is the set of upstreams the operator speaks: the one place that names
+// every provider.
+func kinds() provider.Set {
+	return provider.Set{ccm.NewKind(), scp.NewKind(), vectorcharts.NewKind()}
 }

@@ -31,6 +31,8 @@ const (
 	ReasonUnauthorized       = "Unauthorized"
 	ReasonUnreachable        = "Unreachable"
 	ReasonVerified           = "Verified"
+	// ReasonKubernetesAPIError: a read or write of the Kubernetes API failed.
+	ReasonKubernetesAPIError = "KubernetesAPIError"
 )
 
 // Annotations understood by the operator.

@@ -1,0 +1,128 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+)
+
+// binding is an Account's resolved provider.
+type binding struct {
+	object   v1alpha1.ProviderObject
+	kind     provider.Kind
+	provider provider.Provider
+}
+
+// resolveProvider finds the Account's provider object and enforces the tenancy
+// rules: an AccountProvider only from its own namespace, a
+// ClusterAccountProvider only from namespaces its selector matches, and the
+// Account's upstream block must match the provider's upstream.
+func (r *AccountReconciler) resolveProvider(ctx context.Context, a *v1alpha1.Account) (*binding, error) {
+	obj, err := r.providerObject(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.allowed(ctx, a, obj); err != nil {
+		return nil, err
+	}
+	kind := r.Registry.Kinds.For(obj.ProviderSpec())
+	if kind == nil || !kind.Wants(a) {
+		return nil, provider.Terminalf(v1alpha1.ReasonProviderMismatch,
+			"spec.providerRef: %s %q serves %s, which does not match the Account's upstream block",
+			a.Spec.ProviderRef.Kind, obj.GetName(), upstreamName(kind))
+	}
+	if err := providerReady(a, obj); err != nil {
+		return nil, err
+	}
+	prov, _, ok := r.Registry.Cached(obj)
+	if !ok {
+		if prov, _, err = r.Registry.Build(ctx, obj); err != nil {
+			return nil, err
+		}
+	}
+	return &binding{object: obj, kind: kind, provider: prov}, nil
+}
+
+func (r *AccountReconciler) providerObject(ctx context.Context, a *v1alpha1.Account) (v1alpha1.ProviderObject, error) {
+	ref := a.Spec.ProviderRef
+	var obj v1alpha1.ProviderObject
+	key := client.ObjectKey{Name: string(ref.Name)}
+	if ref.Kind == v1alpha1.AccountProviderKind {
+		obj, key.Namespace = &v1alpha1.AccountProvider{}, a.Namespace
+	} else {
+		obj = &v1alpha1.ClusterAccountProvider{}
+	}
+	if err := r.Get(ctx, key, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, provider.Terminalf(v1alpha1.ReasonProviderNotFound,
+				"spec.providerRef: %s %q not found", ref.Kind, ref.Name)
+		}
+		return nil, err
+	}
+	return obj, nil
+}
+
+func (r *AccountReconciler) allowed(ctx context.Context, a *v1alpha1.Account, obj v1alpha1.ProviderObject) error {
+	cp, ok := obj.(*v1alpha1.ClusterAccountProvider)
+	if !ok || cp.Spec.NamespaceSelector == nil {
+		return nil
+	}
+	sel, err := metav1.LabelSelectorAsSelector(cp.Spec.NamespaceSelector)
+	if err != nil {
+		return provider.Terminalf(v1alpha1.ReasonProviderNotAllowed,
+			"spec.providerRef: ClusterAccountProvider %q has an invalid namespaceSelector", cp.Name)
+	}
+	var ns corev1.Namespace
+	if err := r.Get(ctx, client.ObjectKey{Name: a.Namespace}, &ns); err != nil {
+		return err
+	}
+	if !sel.Matches(labels.Set(ns.Labels)) {
+		return provider.Terminalf(v1alpha1.ReasonProviderNotAllowed,
+			"spec.providerRef: ClusterAccountProvider %q does not allow namespace %q", cp.Name, a.Namespace)
+	}
+	return nil
+}
+
+// errProviderPending: the provider has not been verified yet; wait for it.
+var errProviderPending = errors.New("waiting for the provider's credentials to be verified")
+
+// providerReady: an unverified provider is waited for, an unreachable one is
+// retried, and bad credentials stall the Account until the provider recovers
+// (the provider watch re-queues it then).
+func providerReady(a *v1alpha1.Account, obj v1alpha1.ProviderObject) error {
+	c := meta.FindStatusCondition(obj.ProviderStatus().Conditions, v1alpha1.ConditionReady)
+	switch {
+	case c == nil || c.ObservedGeneration != obj.GetGeneration():
+		return errProviderPending
+	case c.Status == metav1.ConditionTrue:
+		return nil
+	case c.Reason == v1alpha1.ReasonUnreachable:
+		return fmt.Errorf("spec.providerRef: %s %q is not Ready%s", a.Spec.ProviderRef.Kind, obj.GetName(), conditionSuffix(c))
+	}
+	return provider.Terminalf(v1alpha1.ReasonProviderNotReady, "spec.providerRef: %s %q is not Ready%s",
+		a.Spec.ProviderRef.Kind, obj.GetName(), conditionSuffix(c))
+}
+
+func upstreamName(k provider.Kind) string {
+	if k == nil {
+		return "no known upstream"
+	}
+	return k.Name()
+}
+
+func conditionSuffix(c *metav1.Condition) string {
+	if c == nil {
+		return " (not verified yet)"
+	}
+	return fmt.Sprintf(" (%s: %s)", c.Reason, c.Message)
+}

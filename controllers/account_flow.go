@@ -1,0 +1,180 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+)
+
+// lifecycle creates or adopts the upstream account, then observes it and
+// corrects drift.
+func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result, *outcome, error) {
+	conn, err := loadConnection(ctx, r.Client, r.APIReader, p.a)
+	if err != nil {
+		return ctrl.Result{}, nil, err
+	}
+	p.conn = conn
+	p.req = &provider.Request{Account: p.a, Connection: conn.data,
+		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
+	if p.a.Status.AccountID == "" {
+		if err := r.ensureCreated(ctx, p); err != nil {
+			return ctrl.Result{}, nil, err
+		}
+	}
+	return r.sync(ctx, p)
+}
+
+// ensureCreated adopts spec.externalID, or finds the account an interrupted
+// create made, or creates it behind a write-ahead marker.
+func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
+	a := p.a
+	if a.Spec.ExternalID != "" {
+		a.Status.AccountID = a.Spec.ExternalID
+		r.Events.normal(a, "Adopted", fmt.Sprintf("adopting upstream account %s from spec.externalID", a.Spec.ExternalID))
+		return nil
+	}
+	if a.Status.PendingCreate != nil {
+		id, err := p.b.provider.Find(ctx, p.req)
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			a.Status.AccountID, a.Status.PendingCreate = id, nil
+			r.Events.normal(a, "Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
+			return nil
+		}
+	}
+	return r.create(ctx, p)
+}
+
+func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
+	a := p.a
+	if prep, ok := p.b.provider.(provider.Preparer); ok {
+		data, err := prep.Prepare(ctx, p.req)
+		if err != nil {
+			return err
+		}
+		p.conn.merge(data)
+		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
+			return err
+		}
+	}
+	if a.Status.PendingCreate == nil {
+		a.Status.PendingCreate = &v1alpha1.CreateMarker{
+			RequestKey: fmt.Sprintf("%s/%d", a.UID, a.Generation), StartedAt: metav1.Now()}
+		if err := r.persistStatus(ctx, p); err != nil {
+			return err
+		}
+	}
+	c, err := p.b.provider.Create(ctx, p.req)
+	if err != nil {
+		if provider.Classify(err) == provider.ClassTerminal {
+			a.Status.PendingCreate = nil // a definitive refusal: nothing was created
+		}
+		return err
+	}
+	// Outputs first: a one-time token must be stored before anything else.
+	p.conn.merge(c.Details)
+	p.conn.merge(map[string][]byte{"accountID": []byte(c.ID)})
+	if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
+		return err
+	}
+	a.Status.AccountID, a.Status.JobID, a.Status.PendingCreate = c.ID, c.JobID, nil
+	if c.State != "" {
+		a.Status.State = c.State
+	}
+	if c.Status != nil {
+		c.Status(&a.Status)
+	}
+	r.Events.normal(a, "Created", fmt.Sprintf("created upstream account %s", c.ID))
+	return nil
+}
+
+// sync observes the account, corrects drift, publishes outputs and decides
+// when to look again.
+func (r *AccountReconciler) sync(ctx context.Context, p *pass) (ctrl.Result, *outcome, error) {
+	a := p.a
+	obs, err := p.b.provider.Observe(ctx, p.req)
+	if err != nil {
+		return ctrl.Result{}, nil, err
+	}
+	if !obs.Exists {
+		o := stalled(v1alpha1.ReasonNotFoundUpstream, fmt.Sprintf("upstream account %s no longer exists; "+
+			"delete the Account and apply it again to create a new one", a.Status.AccountID))
+		return ctrl.Result{}, &o, nil
+	}
+	r.record(p, obs.State, obs.Details, obs.Status)
+	if obs.Failed {
+		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
+			return ctrl.Result{}, nil, err
+		}
+		o := stalled(v1alpha1.ReasonRegistrationFailed, obs.Message)
+		return ctrl.Result{}, &o, nil
+	}
+	updated := false
+	if !obs.UpToDate {
+		if err := r.update(ctx, p, obs); err != nil {
+			return ctrl.Result{}, nil, err
+		}
+		updated = true
+	}
+	if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
+		return ctrl.Result{}, nil, err
+	}
+	a.Status.ConnectionSecretName = a.ConnectionSecretName()
+	return r.next(p, obs, updated)
+}
+
+func (r *AccountReconciler) update(ctx context.Context, p *pass, obs provider.Observation) error {
+	u, err := p.b.provider.Update(ctx, p.req, obs)
+	if err != nil {
+		return err
+	}
+	r.record(p, "", u.Details, u.Status)
+	if len(obs.Drift) > 0 {
+		r.Events.normal(p.a, "Updated", "corrected upstream drift in "+strings.Join(obs.Drift, ", "))
+	}
+	for _, n := range u.Notes {
+		r.Events.normal(p.a, n.Reason, n.Message)
+	}
+	return nil
+}
+
+// record applies what the provider reported to the status and the Secret data.
+func (r *AccountReconciler) record(p *pass, state string, details map[string][]byte, status func(*v1alpha1.AccountStatus)) {
+	if state != "" {
+		p.a.Status.State = state
+	}
+	if status != nil {
+		status(&p.a.Status)
+	}
+	p.conn.merge(details)
+	if p.a.Status.AccountID != "" {
+		p.conn.merge(map[string][]byte{"accountID": []byte(p.a.Status.AccountID)})
+	}
+}
+
+// next sets the outcome and the requeue: pending work soon, steady state at
+// the provider's poll interval, both jittered.
+func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool) (ctrl.Result, *outcome, error) {
+	if !obs.Ready || obs.Pending {
+		msg := obs.Message
+		if msg == "" {
+			msg = "waiting for the upstream account to become ready"
+		}
+		o := progressing(v1alpha1.ReasonProvisioning, msg)
+		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
+	}
+	o := ready(fmt.Sprintf("upstream account %s is ready", p.a.Status.AccountID))
+	if updated {
+		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
+	}
+	poll := pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval)
+	return ctrl.Result{RequeueAfter: jitter(poll)}, &o, nil
+}

@@ -1,0 +1,81 @@
+package controllers
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+)
+
+// Options configure the controllers.
+type Options struct {
+	Kinds                   provider.Set
+	Namespaces              []string // watched namespaces; empty: all
+	MaxConcurrentReconciles int
+	DefaultPollInterval     time.Duration
+	UpstreamTimeout         time.Duration
+	Registerer              prometheus.Registerer
+}
+
+// CacheOptions narrows the manager's cache: only the operator's own connection
+// Secrets are cached in full; other Secrets and ConfigMaps are watched as
+// metadata only (to notice changes of referenced ones) and read uncached.
+func CacheOptions(namespaces []string) cache.Options {
+	opts := cache.Options{
+		DefaultTransform: cache.TransformStripManagedFields(),
+		ByObject: map[client.Object]cache.ByObject{
+			&corev1.Secret{}: {Label: labels.SelectorFromSet(labels.Set{ManagedByLabel: ManagedByValue})},
+		},
+	}
+	if len(namespaces) > 0 {
+		opts.DefaultNamespaces = map[string]cache.Config{}
+		for _, ns := range namespaces {
+			opts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	return opts
+}
+
+// Setup registers the Account, AccountProvider and ClusterAccountProvider
+// controllers with the manager.
+func Setup(mgr ctrl.Manager, o Options) error {
+	if o.DefaultPollInterval == 0 {
+		o.DefaultPollInterval = 10 * time.Minute
+	}
+	metrics := NewMetrics(o.Registerer, o.Kinds)
+	reg := &Registry{Kinds: o.Kinds, Reader: mgr.GetAPIReader(), Observer: metrics, Timeout: o.UpstreamTimeout}
+	refs, err := newRefCache(mgr, o.Namespaces)
+	if err != nil {
+		return err
+	}
+	copts := controller.Options{MaxConcurrentReconciles: max(o.MaxConcurrentReconciles, 1)}
+	providers := []struct {
+		name    string
+		new     func() v1alpha1.ProviderObject
+		newList func() client.ObjectList
+	}{
+		{"accountprovider", func() v1alpha1.ProviderObject { return &v1alpha1.AccountProvider{} },
+			func() client.ObjectList { return &v1alpha1.AccountProviderList{} }},
+		{"clusteraccountprovider", func() v1alpha1.ProviderObject { return &v1alpha1.ClusterAccountProvider{} },
+			func() client.ObjectList { return &v1alpha1.ClusterAccountProviderList{} }},
+	}
+	for _, p := range providers {
+		pr := &ProviderReconciler{Client: mgr.GetClient(), Registry: reg, New: p.new, NewList: p.newList,
+			DefaultPollInterval: o.DefaultPollInterval}
+		if err := pr.SetupWithManager(mgr, refs, p.name); err != nil {
+			return err
+		}
+	}
+	ar := &AccountReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: mgr.GetScheme(),
+		Registry: reg, Events: EventSink{Recorder: mgr.GetEventRecorder("account-operator")},
+		Metrics: metrics, DefaultPollInterval: o.DefaultPollInterval}
+	return ar.SetupWithManager(mgr, refs, copts)
+}

@@ -1,0 +1,98 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+)
+
+// notReadyRecheck bounds how long a provider with bad credentials or an
+// unreachable upstream waits before it is verified again.
+const notReadyRecheck = 30 * time.Second
+
+// ProviderReconciler verifies the credentials of AccountProviders and
+// ClusterAccountProviders and keeps the shared clients in the Registry fresh.
+type ProviderReconciler struct {
+	client.Client
+	Registry *Registry
+	// New returns an empty object of the kind this reconciler serves.
+	New func() v1alpha1.ProviderObject
+	// NewList returns an empty list of that kind.
+	NewList func() client.ObjectList
+	// DefaultPollInterval is used when the provider sets none.
+	DefaultPollInterval time.Duration
+}
+
+// Reconcile verifies one provider object.
+func (r *ProviderReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	p := r.New()
+	if err := r.Get(ctx, req.NamespacedName, p); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			p.SetName(req.Name)
+			p.SetNamespace(req.Namespace)
+			r.Registry.Forget(providerKey(p))
+		}
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	before := p.ProviderStatus().DeepCopy()
+	cond := r.verify(ctx, p)
+	st := p.ProviderStatus()
+	st.ObservedGeneration = p.GetGeneration()
+	cond.ObservedGeneration = p.GetGeneration()
+	meta.SetStatusCondition(&st.Conditions, cond)
+	if !equality.Semantic.DeepEqual(before, st) {
+		if err := r.Status().Update(ctx, p); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	if cond.Status != metav1.ConditionTrue {
+		return ctrl.Result{RequeueAfter: notReadyRecheck}, nil
+	}
+	return ctrl.Result{RequeueAfter: jitter(pollInterval(p.ProviderSpec(), r.DefaultPollInterval))}, nil
+}
+
+// verify builds the provider and makes one cheap authenticated call.
+func (r *ProviderReconciler) verify(ctx context.Context, p v1alpha1.ProviderObject) metav1.Condition {
+	st := p.ProviderStatus()
+	prov, kind, err := r.Registry.Build(ctx, p)
+	if kind != nil {
+		st.Upstream = kind.Name()
+		st.URL, _ = kind.Endpoint(p.ProviderSpec())
+	}
+	if err == nil {
+		err = prov.Verify(ctx)
+	}
+	if err != nil {
+		log.FromContext(ctx).Info("Provider not ready", "reason", providerReason(err), "error", err.Error())
+		return metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse,
+			Reason: providerReason(err), Message: err.Error()}
+	}
+	return metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue,
+		Reason: v1alpha1.ReasonVerified, Message: "credentials verified with an authenticated call"}
+}
+
+// providerReason maps a verification failure to the provider's Ready reason.
+func providerReason(err error) string {
+	switch r := provider.Reason(err); r {
+	case "UpstreamError":
+		return v1alpha1.ReasonUnreachable
+	default:
+		return r
+	}
+}
+
+func pollInterval(spec *v1alpha1.AccountProviderSpec, def time.Duration) time.Duration {
+	if spec.PollInterval != nil && spec.PollInterval.Duration > 0 {
+		return spec.PollInterval.Duration
+	}
+	return def
+}

@@ -1,0 +1,208 @@
+package controllers
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
+)
+
+// Registry builds and caches one Provider per provider object and credentials
+// version, shared by every Account that uses it, with one rate limiter each.
+type Registry struct {
+	Kinds    provider.Set
+	Reader   client.Reader // uncached reads: credentials Secrets are not cached
+	Observer httpapi.Observer
+	Timeout  time.Duration
+
+	mu      sync.Mutex
+	entries map[string]*registryEntry
+}
+
+type registryEntry struct {
+	version  string
+	kind     provider.Kind
+	provider provider.Provider
+	limiter  *rate.Limiter
+}
+
+// providerKey names a provider object in the registry.
+func providerKey(p v1alpha1.ProviderObject) string {
+	return fmt.Sprintf("%T/%s/%s", p, p.GetNamespace(), p.GetName())
+}
+
+// Cached returns the provider built for p's current generation, if any: the
+// Account path uses it without reading Secrets.
+func (r *Registry) Cached(p v1alpha1.ProviderObject) (provider.Provider, provider.Kind, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.entries[providerKey(p)]
+	if e == nil || e.version == "" || !sameGeneration(e.version, p) {
+		return nil, nil, false
+	}
+	return e.provider, e.kind, true
+}
+
+// Build reads p's Secrets and returns its provider, rebuilding it only when the
+// generation or a Secret changed.
+func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (provider.Provider, provider.Kind, error) {
+	spec := p.ProviderSpec()
+	kind := r.Kinds.For(spec)
+	if kind == nil {
+		return nil, nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec: no known upstream block is set")
+	}
+	_, ref := kind.Endpoint(spec)
+	creds, credsRV, err := r.readSecret(ctx, p.SecretNamespace(ref.Namespace), string(ref.Name))
+	if err != nil {
+		return nil, kind, err
+	}
+	for _, k := range kind.CredentialKeys() {
+		if len(creds[k]) == 0 {
+			return nil, kind, provider.Terminalf(v1alpha1.ReasonCredentialsMissing,
+				"credentials Secret %s/%s lacks key %q", p.SecretNamespace(ref.Namespace), ref.Name, k)
+		}
+	}
+	caPEM, caRV, err := r.readCA(ctx, p)
+	if err != nil {
+		return nil, kind, err
+	}
+	version := fmt.Sprintf("%d/%s/%s", p.GetGeneration(), credsRV, caRV)
+	return r.build(p, kind, version, creds, caPEM)
+}
+
+func (r *Registry) build(p v1alpha1.ProviderObject, kind provider.Kind, version string,
+	creds map[string][]byte, caPEM []byte) (provider.Provider, provider.Kind, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.entries == nil {
+		r.entries = map[string]*registryEntry{}
+	}
+	key := providerKey(p)
+	e := r.entries[key]
+	if e != nil && e.version == version {
+		return e.provider, e.kind, nil
+	}
+	limiter := newLimiter(p.ProviderSpec().RateLimit)
+	if e != nil && sameLimit(e.limiter, limiter) {
+		limiter = e.limiter // keep the bucket's state across credential rotations
+	}
+	httpClient, err := r.httpClient(limiter, caPEM)
+	if err != nil {
+		return nil, kind, err
+	}
+	prov, err := kind.New(provider.Config{Spec: p.ProviderSpec(), Credentials: creds,
+		HTTPClient: httpClient, Observer: r.Observer})
+	if err != nil {
+		return nil, kind, err
+	}
+	r.entries[key] = &registryEntry{version: version, kind: kind, provider: prov, limiter: limiter}
+	return prov, kind, nil
+}
+
+// Forget drops a deleted provider object.
+func (r *Registry) Forget(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.entries, key)
+}
+
+func (r *Registry) readSecret(ctx context.Context, ns, name string) (map[string][]byte, string, error) {
+	var s corev1.Secret
+	if err := r.Reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
+		return nil, "", provider.Terminal(v1alpha1.ReasonCredentialsMissing,
+			fmt.Sprintf("Secret %s/%s cannot be read", ns, name), client.IgnoreNotFound(err))
+	}
+	return s.Data, s.ResourceVersion, nil
+}
+
+func (r *Registry) readCA(ctx context.Context, p v1alpha1.ProviderObject) ([]byte, string, error) {
+	ref := p.ProviderSpec().CABundleSecretRef
+	if ref == nil {
+		return nil, "", nil
+	}
+	data, rv, err := r.readSecret(ctx, p.SecretNamespace(ref.Namespace), string(ref.Name))
+	if err != nil {
+		return nil, "", err
+	}
+	key := string(ref.Key)
+	if key == "" {
+		key = "ca.crt"
+	}
+	if len(data[key]) == 0 {
+		return nil, "", provider.Terminalf(v1alpha1.ReasonInvalidSpec,
+			"spec.caBundleSecretRef: Secret %s lacks key %q", ref.Name, key)
+	}
+	return data[key], rv, nil
+}
+
+func (r *Registry) httpClient(limiter *rate.Limiter, caPEM []byte) (*http.Client, error) {
+	var tlsConfig *tls.Config
+	if len(caPEM) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(caPEM) {
+			return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.caBundleSecretRef: no PEM certificate found")
+		}
+		tlsConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	timeout := r.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	c := httpapi.NewHTTPClient(timeout, tlsConfig)
+	c.Transport = &limitedTransport{next: c.Transport, limiter: limiter}
+	return c, nil
+}
+
+func sameGeneration(version string, p v1alpha1.ProviderObject) bool {
+	var gen int64
+	_, _ = fmt.Sscanf(version, "%d/", &gen)
+	return gen == p.GetGeneration()
+}
+
+// limitedTransport waits for the provider's shared token bucket before every
+// upstream request, so all Accounts of a provider together stay under its rate.
+type limitedTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.limiter != nil {
+		if err := t.limiter.Wait(req.Context()); err != nil {
+			return nil, err
+		}
+	}
+	return t.next.RoundTrip(req)
+}
+
+func newLimiter(rl *v1alpha1.RateLimit) *rate.Limiter {
+	if rl == nil {
+		return nil
+	}
+	burst := int(rl.Burst)
+	if burst == 0 {
+		burst = 2 * int(rl.RequestsPerSecond)
+	}
+	return rate.NewLimiter(rate.Limit(rl.RequestsPerSecond), burst)
+}
+
+func sameLimit(a, b *rate.Limiter) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Limit() == b.Limit() && a.Burst() == b.Burst()
+}

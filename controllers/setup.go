@@ -1,0 +1,196 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+)
+
+// Field indexes.
+const (
+	indexProvider  = "accounts.operator.dev/provider"  // Account → "<Kind>/<namespace>/<name>"
+	indexRefs      = "accounts.operator.dev/refs"      // Account → "secret/<name>", "configmap/<name>"
+	indexCredsRef  = "accounts.operator.dev/secrets"   // provider → "<namespace>/<name>" of its Secrets
+	indexNamespace = "accounts.operator.dev/clusterns" // Account using a ClusterAccountProvider → namespace
+)
+
+// SetupWithManager registers the Account controller, its indexes and watches.
+func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs cache.Cache, opts controller.Options) error {
+	ctx := context.Background()
+	idx := mgr.GetFieldIndexer()
+	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexProvider, accountProviderKey); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexRefs, accountRefs); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexNamespace, clusterNamespace); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&corev1.Secret{}).
+		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
+		Watches(&v1alpha1.ClusterAccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
+		Watches(&corev1.Namespace{}, r.byIndex(indexNamespace, func(o client.Object) string { return o.GetName() }),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		WatchesRawSource(secretRefSource(refs, r.byRef("secret"))).
+		WatchesMetadata(&corev1.ConfigMap{}, r.byRef("configmap")).
+		WithOptions(opts).
+		Named("account").
+		Complete(r)
+}
+
+// byIndex maps an object to the Accounts whose index holds value(obj).
+func (r *AccountReconciler) byIndex(index string, value func(client.Object) string) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		var list v1alpha1.AccountList
+		if err := r.List(ctx, &list, client.MatchingFields{index: value(o)}); err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(list.Items))
+		for _, a := range list.Items {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
+		}
+		return out
+	})
+}
+
+// byRef maps a referenced Secret or ConfigMap to the Accounts in its namespace
+// that refer to it.
+func (r *AccountReconciler) byRef(kind string) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		var list v1alpha1.AccountList
+		if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
+			client.MatchingFields{indexRefs: kind + "/" + o.GetName()}); err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(list.Items))
+		for _, a := range list.Items {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
+		}
+		return out
+	})
+}
+
+// unmanaged skips the operator's own connection Secrets: Owns covers those.
+func unmanaged() predicate.Predicate {
+	return predicate.NewPredicateFuncs(func(o client.Object) bool {
+		return o.GetLabels()[ManagedByLabel] != ManagedByValue
+	})
+}
+
+func accountProviderKey(o client.Object) []string {
+	a := o.(*v1alpha1.Account)
+	ns := ""
+	if a.Spec.ProviderRef.Kind == v1alpha1.AccountProviderKind {
+		ns = a.Namespace
+	}
+	return []string{fmt.Sprintf("%s/%s/%s", a.Spec.ProviderRef.Kind, ns, a.Spec.ProviderRef.Name)}
+}
+
+func providerIndexValue(o client.Object) string {
+	if _, ok := o.(*v1alpha1.ClusterAccountProvider); ok {
+		return fmt.Sprintf("%s//%s", v1alpha1.ClusterAccountProviderKind, o.GetName())
+	}
+	return fmt.Sprintf("%s/%s/%s", v1alpha1.AccountProviderKind, o.GetNamespace(), o.GetName())
+}
+
+func clusterNamespace(o client.Object) []string {
+	a := o.(*v1alpha1.Account)
+	if a.Spec.ProviderRef.Kind == v1alpha1.AccountProviderKind {
+		return nil
+	}
+	return []string{a.Namespace}
+}
+
+// accountRefs lists every Secret and ConfigMap an Account refers to.
+func accountRefs(o client.Object) []string {
+	a := o.(*v1alpha1.Account)
+	var out []string
+	sec := func(s *v1alpha1.SecretKeySelector) {
+		if s != nil {
+			out = append(out, "secret/"+string(s.Name))
+		}
+	}
+	if c := a.Spec.CCM; c != nil {
+		if c.CustomLogo != nil {
+			out = append(out, "configmap/"+string(c.CustomLogo.ConfigMapKeyRef.Name))
+		}
+		for _, ac := range c.AuthConfigs {
+			if ac.OAuth != nil {
+				sec(&ac.OAuth.ClientSecretRef)
+				sec(ac.OAuth.TLS.ClientCertRef)
+				sec(ac.OAuth.TLS.ClientKeyRef)
+				for i := range ac.OAuth.TLS.PinnedCARefs {
+					sec(&ac.OAuth.TLS.PinnedCARefs[i])
+				}
+			}
+		}
+	}
+	if v := a.Spec.VectorCharts; v != nil {
+		sec(v.PasswordSecretRef)
+	}
+	return out
+}
+
+// SetupWithManager registers a provider controller for one kind.
+func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs cache.Cache, name string) error {
+	obj := r.New()
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), obj, indexCredsRef, r.providerSecrets); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WatchesRawSource(secretRefSource(refs, r.bySecret())).
+		Named(name).
+		Complete(r)
+}
+
+func (r *ProviderReconciler) bySecret() handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		list := r.NewList()
+		if err := r.List(ctx, list, client.MatchingFields{indexCredsRef: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+			return nil
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(items))
+		for _, it := range items {
+			if co, ok := it.(client.Object); ok {
+				out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(co)})
+			}
+		}
+		return out
+	})
+}
+
+// providerSecrets lists the "<namespace>/<name>" of a provider's Secrets.
+func (r *ProviderReconciler) providerSecrets(o client.Object) []string {
+	p := o.(v1alpha1.ProviderObject)
+	spec := p.ProviderSpec()
+	var out []string
+	if kind := r.Registry.Kinds.For(spec); kind != nil {
+		_, ref := kind.Endpoint(spec)
+		out = append(out, p.SecretNamespace(ref.Namespace)+"/"+string(ref.Name))
+	}
+	if ca := spec.CABundleSecretRef; ca != nil {
+		out = append(out, p.SecretNamespace(ca.Namespace)+"/"+string(ca.Name))
+	}
+	return out
+}
