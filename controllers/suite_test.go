@@ -73,6 +73,8 @@ var (
 	logs   = &syncBuffer{}
 	writes writeCounter // apiserver writes made by the manager's client, by namespace
 
+	registry *prometheus.Registry // the manager's metrics, fresh for each start
+
 	mgrMu   sync.Mutex
 	mgrStop context.CancelFunc
 	mgrDone chan struct{}
@@ -143,6 +145,7 @@ func kinds() provider.Set {
 func startManager() {
 	mgrMu.Lock()
 	defer mgrMu.Unlock()
+	registry = prometheus.NewRegistry()
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controllers.CacheOptions(nil),
@@ -153,7 +156,7 @@ func startManager() {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	Expect(controllers.Setup(mgr, controllers.Options{Kinds: kinds(), MaxConcurrentReconciles: 4,
-		DefaultPollInterval: pollInterval, Registerer: prometheus.NewRegistry()})).To(Succeed())
+		DefaultPollInterval: pollInterval, Registerer: registry})).To(Succeed())
 	ctx, cancel := context.WithCancel(rootCtx)
 	done := make(chan struct{})
 	go func() {
