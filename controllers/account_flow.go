@@ -163,18 +163,23 @@ func (r *AccountReconciler) record(p *pass, state string, details map[string][]b
 // next sets the outcome and the requeue: pending work soon, steady state at
 // the provider's poll interval, both jittered.
 func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool) (ctrl.Result, *outcome, error) {
+	poll := pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval)
 	if !obs.Ready || obs.Pending {
 		msg := obs.Message
 		if msg == "" {
 			msg = "waiting for the upstream account to become ready"
 		}
 		o := progressing(v1alpha1.ReasonProvisioning, msg)
+		if !obs.Pending {
+			// Not usable upstream and nothing under way (e.g. deactivated by
+			// an administrator): look again at the poll interval, not in a loop.
+			return ctrl.Result{RequeueAfter: jitter(poll)}, &o, nil
+		}
 		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
 	}
 	o := ready(fmt.Sprintf("upstream account %s is ready", p.a.Status.AccountID))
 	if updated {
 		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
 	}
-	poll := pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval)
 	return ctrl.Result{RequeueAfter: jitter(poll)}, &o, nil
 }

@@ -187,3 +187,21 @@ func findCond(cs []metav1.Condition, t string) *metav1.Condition {
 	}
 	return nil
 }
+
+var _ = Describe("An upstream account that is not usable", func() {
+	It("reports it and polls at the poll interval, not in a loop", func() {
+		ns := newNamespace(nil)
+		namespacedProvider(upstreams["ccm"], ns)
+		a := newAccount(upstreams["ccm"], ns, "deactivated")
+		Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
+		a = waitReady(a)
+		Expect(ccmSandbox.SetAccountStatus(a.Status.AccountID, "Deactivated")).To(BeTrue())
+		forceCheck(a)
+		got := waitCondition(a, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonProvisioning)
+		Expect(findCond(got.Status.Conditions, v1alpha1.ConditionReady).Message).To(ContainSubstring("reactivate"))
+		before := ccmSandbox.Faults().Calls()["GetAccount"]
+		// The provider's poll interval is 30 s: no further reads within 5 s.
+		Consistently(func() int { return ccmSandbox.Faults().Calls()["GetAccount"] - before }, 5*time.Second).
+			Should(BeZero())
+	})
+})
