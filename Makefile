@@ -9,6 +9,9 @@ CONTROLLER_GEN := go tool controller-gen
 # target instead of running the suites against no control plane.
 ASSETS_CMD = assets="$${KUBEBUILDER_ASSETS:-$$(hack/toolchain.sh)}" && test -x "$$assets/kube-apiserver" \
 	|| { echo "no local control plane in '$$assets': see hack/toolchain.sh" >&2; exit 1; }
+# helm, built from Go modules on first use (hack/helm.sh); HELM, when set, wins.
+HELM_CMD = helm="$${HELM:-$$(hack/helm.sh)/helm}" && test -x "$$helm" \
+	|| { echo "no helm at '$$helm': see hack/helm.sh" >&2; exit 1; }
 GO_TEST_FLAGS ?=
 
 .DEFAULT_GOAL := help
@@ -22,8 +25,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: ## Generate CRDs and RBAC from the API markers into config/.
+manifests: ## Generate CRDs and RBAC from the API markers into config/ (and the chart's copies).
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	rm -f charts/account-operator/files/crds/*.yaml
+	cp config/crd/bases/*.yaml charts/account-operator/files/crds/
+	cp config/rbac/role.yaml charts/account-operator/files/role.yaml
 
 .PHONY: generate
 generate: ## Generate deepcopy code for the API types.
@@ -37,6 +43,10 @@ fmt: ## Run gofmt on the code.
 vet: ## Run go vet.
 	go vet ./...
 
+.PHONY: helm
+helm: ## Build (once) and print the directory holding helm.
+	@hack/helm.sh
+
 .PHONY: toolchain
 toolchain: ## Build (once) and print the local control plane and kubectl directory.
 	@hack/toolchain.sh
@@ -44,7 +54,7 @@ toolchain: ## Build (once) and print the local control plane and kubectl directo
 .PHONY: test
 test: manifests generate vet ## Run unit, contract and envtest suites against a local kube-apiserver.
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go test $(GO_TEST_FLAGS) ./...
+	@$(ASSETS_CMD); $(HELM_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" HELM="$$helm" go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 

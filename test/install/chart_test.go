@@ -1,0 +1,84 @@
+package install
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+const keepAnnotation = "helm.sh/resource-policy"
+
+// managerArgs are the manager container's arguments in a rendered manifest.
+func managerArgs(docs []document) []string {
+	GinkgoHelper()
+	deploys := ofKind(docs, "Deployment")
+	Expect(deploys).To(HaveLen(1))
+	return toDeployment(deploys[0]).Spec.Template.Spec.Containers[0].Args
+}
+
+var _ = Describe("The chart", func() {
+	It("passes helm lint --strict", func() {
+		for _, sets := range [][]string{nil, {"metrics.serviceMonitor.enabled=true", "crds.enabled=false", "watchNamespaces={a}"}} {
+			args := []string{"lint", "--strict", chartDir}
+			for _, s := range sets {
+				args = append(args, "--set", s)
+			}
+			r := helm(args...)
+			Expect(r.err).NotTo(HaveOccurred(), r.stdout+r.stderr)
+		}
+	})
+
+	It("installs the CRDs, kept on uninstall, by default", func() {
+		crds := ofKind(splitManifest(helmTemplate()), "CustomResourceDefinition")
+		Expect(crds).To(HaveLen(3))
+		for _, c := range crds {
+			Expect(c.GetAnnotations()).To(HaveKeyWithValue(keepAnnotation, "keep"), c.GetName())
+		}
+	})
+
+	It("lets helm uninstall delete the CRDs with crds.keep=false", func() {
+		crds := ofKind(splitManifest(helmTemplate("crds.keep=false")), "CustomResourceDefinition")
+		Expect(crds).To(HaveLen(3))
+		for _, c := range crds {
+			Expect(c.GetAnnotations()).NotTo(HaveKey(keepAnnotation), c.GetName())
+		}
+	})
+
+	It("renders no CRD with crds.enabled=false", func() {
+		docs := splitManifest(helmTemplate("crds.enabled=false"))
+		Expect(ofKind(docs, "CustomResourceDefinition")).To(BeEmpty())
+		Expect(ofKind(docs, "Deployment")).To(HaveLen(1))
+	})
+
+	It("renders a ServiceMonitor for the metrics Service only when asked", func() {
+		Expect(ofKind(splitManifest(helmTemplate()), "ServiceMonitor")).To(BeEmpty())
+		docs := splitManifest(helmTemplate("metrics.serviceMonitor.enabled=true", "metrics.serviceMonitor.interval=30s"))
+		monitors := ofKind(docs, "ServiceMonitor")
+		Expect(monitors).To(HaveLen(1))
+		Expect(monitors[0].GetNamespace()).To(Equal(namespace))
+		expectMonitorSelects(monitors[0], ofKind(docs, "Service"))
+		endpoints, _, _ := unstructured.NestedSlice(monitors[0].Object, "spec", "endpoints")
+		Expect(endpoints).To(ConsistOf(HaveKeyWithValue("interval", "30s")))
+	})
+
+	It("passes watchNamespaces and extraArgs to the manager", func() {
+		args := managerArgs(splitManifest(helmTemplate("watchNamespaces={team-a,team-b}",
+			"extraArgs={--max-concurrent-reconciles=20,--zap-log-level=debug}")))
+		Expect(args).To(ContainElements("--watch-namespaces=team-a,team-b",
+			"--max-concurrent-reconciles=20", "--zap-log-level=debug"))
+		Expect(managerArgs(splitManifest(helmTemplate()))).NotTo(ContainElement(HavePrefix("--watch-namespaces")))
+	})
+
+	It("refuses values that would break the manager", func() {
+		for set, msg := range map[string]string{
+			"terminationGracePeriodSeconds=10":            "terminationGracePeriodSeconds must be at least",
+			"replicaCount=2,leaderElection.enabled=false": "needs leaderElection.enabled",
+			"crds.enable=false":                           "'enable' not allowed", // a typo: the schema allows no unknown key
+			"image.pullPolicy=Sometimes":                  "pullPolicy",
+		} {
+			r := helmTemplateResult(set)
+			Expect(r.err).To(HaveOccurred(), set)
+			Expect(r.stderr).To(ContainSubstring(msg), set)
+		}
+	})
+})
