@@ -56,6 +56,16 @@ test: manifests generate vet ## Run unit, contract and envtest suites against a 
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	@$(ASSETS_CMD); $(HELM_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" HELM="$$helm" go test $(GO_TEST_FLAGS) ./...
 
+##@ Try it
+
+.PHONY: demo
+demo: ## Run the operator locally (control plane, sandbox upstreams, manager) with one Account per upstream; Ctrl-C stops it.
+	go run ./hack/demo $(DEMO_FLAGS)
+
+.PHONY: test-e2e
+test-e2e: ## End-to-end tests: the manager binary driven by kubectl against a local control plane and the upstream sandbox.
+	@$(ASSETS_CMD); set -x; E2E=1 KUBEBUILDER_ASSETS="$$assets" go test -count=1 -timeout 30m $(GO_TEST_FLAGS) ./test/e2e/ ./hack/demo/
+
 ##@ Build
 
 .PHONY: build
