@@ -33,7 +33,7 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs cache.Cache,
 	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexProvider, accountProviderKey); err != nil {
 		return err
 	}
-	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexRefs, accountRefs); err != nil {
+	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexRefs, r.accountRefs); err != nil {
 		return err
 	}
 	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexNamespace, clusterNamespace); err != nil {
@@ -117,32 +117,22 @@ func clusterNamespace(o client.Object) []string {
 	return []string{a.Namespace}
 }
 
-// accountRefs lists every Secret and ConfigMap an Account refers to.
-func accountRefs(o client.Object) []string {
+// accountRefs lists every Secret and ConfigMap an Account refers to, as its
+// upstream's kind names them.
+func (r *AccountReconciler) accountRefs(o client.Object) []string {
 	a := o.(*v1alpha1.Account)
 	var out []string
-	sec := func(s *v1alpha1.SecretKeySelector) {
-		if s != nil {
-			out = append(out, "secret/"+string(s.Name))
+	for _, k := range r.Registry.Kinds {
+		if !k.Wants(a) {
+			continue
 		}
-	}
-	if c := a.Spec.CCM; c != nil {
-		if c.CustomLogo != nil {
-			out = append(out, "configmap/"+string(c.CustomLogo.ConfigMapKeyRef.Name))
+		secrets, configMaps := k.References(a)
+		for _, s := range secrets {
+			out = append(out, "secret/"+s)
 		}
-		for _, ac := range c.AuthConfigs {
-			if ac.OAuth != nil {
-				sec(&ac.OAuth.ClientSecretRef)
-				sec(ac.OAuth.TLS.ClientCertRef)
-				sec(ac.OAuth.TLS.ClientKeyRef)
-				for i := range ac.OAuth.TLS.PinnedCARefs {
-					sec(&ac.OAuth.TLS.PinnedCARefs[i])
-				}
-			}
+		for _, c := range configMaps {
+			out = append(out, "configmap/"+c)
 		}
-	}
-	if v := a.Spec.VectorCharts; v != nil {
-		sec(v.PasswordSecretRef)
 	}
 	return out
 }

@@ -126,6 +126,10 @@ type Kind interface {
 	Endpoint(spec *v1alpha1.AccountProviderSpec) (url string, creds v1alpha1.SecretReference)
 	// CredentialKeys are the keys the credentials Secret must have.
 	CredentialKeys() []string
+	// References names the Secrets and ConfigMaps, in the Account's own
+	// namespace, that an Account of this kind refers to: a change to one of
+	// them re-queues the Account.
+	References(a *v1alpha1.Account) (secrets, configMaps []string)
 	// New builds a provider.
 	New(cfg Config) (Provider, error)
 }

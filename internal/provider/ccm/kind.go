@@ -64,3 +64,25 @@ func (kind) New(cfg provider.Config) (provider.Provider, error) {
 	}
 	return &adapter{api: c, key: httpapi.Secret(pass)}, nil
 }
+
+// References names the logo ConfigMap and every Secret the auth configs use.
+func (kind) References(a *v1alpha1.Account) (secrets, configMaps []string) {
+	c := a.Spec.CCM
+	if c.CustomLogo != nil {
+		configMaps = append(configMaps, string(c.CustomLogo.ConfigMapKeyRef.Name))
+	}
+	for _, ac := range c.AuthConfigs {
+		if o := ac.OAuth; o != nil {
+			secrets = append(secrets, string(o.ClientSecretRef.Name))
+			for _, ref := range []*v1alpha1.SecretKeySelector{o.TLS.ClientCertRef, o.TLS.ClientKeyRef} {
+				if ref != nil {
+					secrets = append(secrets, string(ref.Name))
+				}
+			}
+			for _, ref := range o.TLS.PinnedCARefs {
+				secrets = append(secrets, string(ref.Name))
+			}
+		}
+	}
+	return secrets, configMaps
+}

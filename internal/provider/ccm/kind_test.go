@@ -81,3 +81,23 @@ func TestPathPrefix(t *testing.T) {
 		t.Errorf("Observe under a path prefix = %+v", o)
 	}
 }
+
+func TestKindReferences(t *testing.T) {
+	a := &v1alpha1.Account{Spec: v1alpha1.AccountSpec{CCM: &v1alpha1.CCMAccountSpec{
+		CustomLogo: &v1alpha1.CCMLogoSource{ConfigMapKeyRef: v1alpha1.ConfigMapKeySelector{Name: "logos", Key: "a.png"}},
+		AuthConfigs: []v1alpha1.CCMAuthConfig{
+			{Password: &v1alpha1.CCMPasswordAuth{}},
+			{OAuth: &v1alpha1.CCMOAuthConfig{ClientSecretRef: v1alpha1.SecretKeySelector{Name: "okta", Key: "s"},
+				TLS: v1alpha1.CCMTLSConfig{Mode: v1alpha1.TLSRequired,
+					ClientCertRef: &v1alpha1.SecretKeySelector{Name: "cert", Key: "c"},
+					ClientKeyRef:  &v1alpha1.SecretKeySelector{Name: "key", Key: "k"},
+					PinnedCARefs:  []v1alpha1.SecretKeySelector{{Name: "ca", Key: "ca.crt"}}}}},
+		}}}}
+	secrets, configMaps := provccm.NewKind().References(a)
+	if want := []string{"okta", "cert", "key", "ca"}; !slices.Equal(secrets, want) {
+		t.Errorf("secrets = %v, want %v", secrets, want)
+	}
+	if want := []string{"logos"}; !slices.Equal(configMaps, want) {
+		t.Errorf("configMaps = %v, want %v", configMaps, want)
+	}
+}

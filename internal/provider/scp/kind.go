@@ -64,3 +64,6 @@ func (kind) New(cfg provider.Config) (provider.Provider, error) {
 	}
 	return &Provider{client: c, organizationID: spec.OrganizationID}, nil
 }
+
+// References: an SCP Account refers to no Secret or ConfigMap.
+func (kind) References(*v1alpha1.Account) (secrets, configMaps []string) { return nil, nil }

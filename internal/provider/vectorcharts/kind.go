@@ -61,3 +61,11 @@ func (kind) New(cfg provider.Config) (provider.Provider, error) {
 	}
 	return &Provider{client: c}, nil
 }
+
+// References names the password Secret, if the Account brings its own.
+func (kind) References(a *v1alpha1.Account) (secrets, configMaps []string) {
+	if ref := a.Spec.VectorCharts.PasswordSecretRef; ref != nil {
+		secrets = append(secrets, string(ref.Name))
+	}
+	return secrets, nil
+}
