@@ -7,6 +7,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -23,11 +24,30 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result
 	p.req = &provider.Request{Account: p.a, Connection: conn.data,
 		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
 	if p.a.Status.AccountID == "" {
+		if err := r.refreshStatus(ctx, p); err != nil {
+			return ctrl.Result{}, nil, err
+		}
+	}
+	if p.a.Status.AccountID == "" {
 		if err := r.ensureCreated(ctx, p); err != nil {
 			return ctrl.Result{}, nil, err
 		}
 	}
 	return r.sync(ctx, p)
+}
+
+// refreshStatus reads the status from the API server before a create or adopt
+// decision: the cache can lag behind this controller's own last write, and a
+// stale view (no id yet, or a create marker already cleared after a refused
+// create) would create a second account or adopt someone else's.
+func (r *AccountReconciler) refreshStatus(ctx context.Context, p *pass) error {
+	fresh := &v1alpha1.Account{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(p.a), fresh); err != nil {
+		return err
+	}
+	p.a.Status = *fresh.Status.DeepCopy()
+	p.before = fresh.Status.DeepCopy()
+	return nil
 }
 
 // ensureCreated adopts spec.externalID, or finds the account an interrupted
