@@ -25,9 +25,9 @@ type Options struct {
 	Registerer              prometheus.Registerer
 }
 
-// CacheOptions narrows the manager's cache: only the operator's own connection
-// Secrets are cached in full; other Secrets and ConfigMaps are watched as
-// metadata only (to notice changes of referenced ones) and read uncached.
+// CacheOptions narrows the manager's cache: of Secrets only the operator's own
+// connection Secrets are cached; other Secrets and ConfigMaps are never cached,
+// read uncached when used, and their changes followed by name (refWatch).
 func CacheOptions(namespaces []string) cache.Options {
 	opts := cache.Options{
 		DefaultTransform: cache.TransformStripManagedFields(),
@@ -52,7 +52,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 	metrics := NewMetrics(o.Registerer, o.Kinds)
 	reg := &Registry{Kinds: o.Kinds, Reader: mgr.GetAPIReader(), Observer: metrics, Timeout: o.UpstreamTimeout}
-	refs, err := newRefCache(mgr, o.Namespaces)
+	refs, err := newRefWatches(mgr, o.Namespaces)
 	if err != nil {
 		return err
 	}

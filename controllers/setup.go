@@ -8,9 +8,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -27,7 +27,7 @@ const (
 )
 
 // SetupWithManager registers the Account controller, its indexes and watches.
-func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs cache.Cache, opts controller.Options) error {
+func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches, opts controller.Options) error {
 	ctx := context.Background()
 	idx := mgr.GetFieldIndexer()
 	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexProvider, accountProviderKey); err != nil {
@@ -42,13 +42,13 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs cache.Cache,
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&corev1.Secret{}).
+		Owns(&corev1.Secret{}, builder.WithPredicates(notCreated())).
 		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
 		Watches(&v1alpha1.ClusterAccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
 		Watches(&corev1.Namespace{}, r.byIndex(indexNamespace, func(o client.Object) string { return o.GetName() }),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
-		WatchesRawSource(secretRefSource(refs, r.byRef("secret"))).
-		WatchesMetadata(&corev1.ConfigMap{}, r.byRef("configmap")).
+		WatchesRawSource(refs.secrets.source(r.byRef("secret"))).
+		WatchesRawSource(refs.configMaps.source(r.byRef("configmap"))).
 		WithOptions(opts).
 		Named("account").
 		Complete(r)
@@ -86,11 +86,11 @@ func (r *AccountReconciler) byRef(kind string) handler.EventHandler {
 	})
 }
 
-// unmanaged skips the operator's own connection Secrets: Owns covers those.
-func unmanaged() predicate.Predicate {
-	return predicate.NewPredicateFuncs(func(o client.Object) bool {
-		return o.GetLabels()[ManagedByLabel] != ManagedByValue
-	})
+// notCreated drops create events: the operator makes its connection Secrets
+// itself, in the reconcile that goes on to publish them, and at start every
+// Account is reconciled anyway. Changes and deletes by others still count.
+func notCreated() predicate.Predicate {
+	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
 }
 
 func accountProviderKey(o client.Object) []string {
@@ -138,14 +138,14 @@ func (r *AccountReconciler) accountRefs(o client.Object) []string {
 }
 
 // SetupWithManager registers a provider controller for one kind.
-func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs cache.Cache, name string) error {
+func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches, name string) error {
 	obj := r.New()
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), obj, indexCredsRef, r.providerSecrets); err != nil {
 		return err
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		WatchesRawSource(secretRefSource(refs, r.bySecret())).
+		WatchesRawSource(refs.secrets.source(r.bySecret())).
 		Named(name).
 		Complete(r)
 }

@@ -28,8 +28,8 @@ type AccountProviderSpec struct {
 	// +optional
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 	// pollInterval is how often each Account is checked against the upstream for
-	// drift, jittered by ±10 %. Between 30s and 24h; default 10m.
-	// +kubebuilder:default="10m"
+	// drift, jittered by ±10 %. Between 30s and 24h. Unset: the manager's
+	// --default-poll-interval (10m unless the cluster administrator changed it).
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('30s') && duration(self) <= duration('24h')",message="pollInterval must be between 30s and 24h"
 	// +optional
 	PollInterval *metav1.Duration `json:"pollInterval,omitempty"`

@@ -125,3 +125,24 @@ func TestStartNeedsAssets(t *testing.T) {
 		t.Fatalf("got %v, want an error that says how to get the assets", err)
 	}
 }
+
+func TestProcUsageOfSelf(t *testing.T) {
+	buf := make([]byte, 8<<20)
+	for i := range buf {
+		buf[i] = byte(i)
+	}
+	u, err := ProcUsage(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.RSSBytes < int64(len(buf)) || u.PeakRSSBytes < u.RSSBytes {
+		t.Errorf("usage %+v: want RSS >= %d touched bytes and peak >= RSS", u, len(buf))
+	}
+	if u.CPUSeconds < 0 {
+		t.Errorf("negative CPU time %v", u.CPUSeconds)
+	}
+	if _, err := ProcUsage(1 << 30); err == nil {
+		t.Error("want an error for a process that does not exist")
+	}
+	_ = buf[len(buf)-1]
+}

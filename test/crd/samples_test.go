@@ -59,7 +59,7 @@ var _ = Describe("Samples", func() {
 		Expect(a.Spec.DeletionPolicy).To(Equal(v1alpha1.DeletionDelete))
 		var p v1alpha1.ClusterAccountProvider
 		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "scp"}, &p)).To(Succeed())
-		Expect(p.Spec.PollInterval.Duration.String()).To(Equal("10m0s"))
+		Expect(p.Spec.PollInterval).To(BeNil(), "unset: the manager's --default-poll-interval applies")
 
 		c := validCCMAccount("defaults")
 		c.Spec.ProviderRef.Kind = ""

@@ -9,7 +9,6 @@ import (
 	. "github.com/onsi/gomega"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -280,6 +279,7 @@ var _ = Describe("Provider admission", func() {
 		p.Spec.CABundleSecretRef = &v1alpha1.SecretKeyReference{Name: "ca"}
 		Expect(k8sClient.Create(ctx, p, client.FieldValidation("Strict"))).To(Succeed())
 		Expect(p.Spec.CABundleSecretRef.Key).To(Equal(v1alpha1.DataKey("ca.crt")))
-		Expect(ptr.Deref(p.Spec.PollInterval, metav1.Duration{}).Duration.String()).To(Equal("10m0s"))
+		// No default in the schema: an unset interval is the manager's --default-poll-interval.
+		Expect(p.Spec.PollInterval).To(BeNil())
 	})
 })

@@ -33,7 +33,7 @@ func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider
 		// Closed behind our back: the account is going away, not ours to use.
 		return provider.Observation{Exists: false, State: a.State}, nil
 	}
-	reg, err := p.registration(ctx, id)
+	reg, err := p.registration(ctx, req, id)
 	if err != nil {
 		return provider.Observation{}, err
 	}
@@ -65,8 +65,13 @@ func (p *Provider) observeInvisible(ctx context.Context, req *provider.Request) 
 }
 
 // registration is the baseline assignment status, or "" for an account Cloud
-// Control does not manage (e.g. one adopted from outside the factory).
-func (p *Provider) registration(ctx context.Context, id string) (string, error) {
+// Control does not manage (e.g. one adopted from outside the factory). A
+// registration once recorded as REGISTERED is final, so later polls skip the
+// Cloud Control read: each poll costs one organization read.
+func (p *Provider) registration(ctx context.Context, req *provider.Request, id string) (string, error) {
+	if st := req.Account.Status.SCP; st != nil && st.RegistrationStatus == upstream.StatusRegistered {
+		return upstream.StatusRegistered, nil
+	}
 	b, err := p.client.GetBaselineAssignment(ctx, id)
 	switch {
 	case errors.Is(err, upstream.ErrNoAssignment):

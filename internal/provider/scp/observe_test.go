@@ -45,6 +45,20 @@ func TestObserveRegisteringThenReady(t *testing.T) {
 	if *a.Status.SCP != want {
 		t.Errorf("status.scp = %+v, want %+v", *a.Status.SCP, want)
 	}
+
+	// Registration is final once recorded: a poll reads the organization
+	// account only, one call.
+	before := f.sb.Faults().Calls()
+	if obs = observe(t, f, a); !obs.Ready || *a.Status.SCP != want {
+		t.Errorf("poll after registration: %+v, status.scp %+v", obs, *a.Status.SCP)
+	}
+	after := f.sb.Faults().Calls()
+	if d := after["GetBaselineAssignment"] - before["GetBaselineAssignment"]; d != 0 {
+		t.Errorf("a poll after registration read the baseline assignment %d times", d)
+	}
+	if d := after["GetAccount"] - before["GetAccount"]; d != 1 {
+		t.Errorf("a poll made %d organization reads, want 1", d)
+	}
 }
 
 func TestObserveRegistrationFailed(t *testing.T) {

@@ -115,7 +115,9 @@ func (p *Provider) createError(ctx context.Context, username string, err error) 
 
 // Observe reads the account and compares its name with the spec. A lost token
 // (connection Secret deleted or key removed) also makes it out of date, so
-// Update issues a new one.
+// Update issues a new one. It makes one call: the jobs list, the only place a
+// delete in progress shows, is read by Delete, not by every poll; an account
+// deleted behind the operator's back shows as gone once its delete job ends.
 func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider.Observation, error) {
 	spec, err := vcSpec(req)
 	if err != nil {
@@ -131,9 +133,6 @@ func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider
 	}
 	if err != nil {
 		return provider.Observation{}, fmt.Errorf("get account %d: %w", id, err)
-	}
-	if deleting, err := p.deleting(ctx, id); err != nil || deleting {
-		return provider.Observation{}, err
 	}
 	userID, err := p.userID(ctx, req, spec.Username, id)
 	if err != nil {

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/account-operator/account-operator/internal/localenv"
+)
+
+// calls are upstream calls by upstream and operation, from the sandbox.
+type calls map[string]map[string]int
+
+func sandboxCalls(ctx context.Context, env *localenv.Env) (calls, error) {
+	out := calls{}
+	for _, u := range upstreams {
+		m := map[string]int{}
+		if err := env.AdminGet(ctx, "/"+u+"/calls", &m); err != nil {
+			return nil, err
+		}
+		out[u] = m
+	}
+	return out, nil
+}
+
+// minus is c - before, per operation.
+func (c calls) minus(before calls) calls {
+	out := calls{}
+	for u, ops := range c {
+		out[u] = map[string]int{}
+		for op, n := range ops {
+			if d := n - before[u][op]; d != 0 {
+				out[u][op] = d
+			}
+		}
+	}
+	return out
+}
+
+// total sums the operations of one upstream whose name passes keep.
+func (c calls) total(u string, keep func(op string) bool) int {
+	n := 0
+	for op, v := range c[u] {
+		if keep(op) {
+			n += v
+		}
+	}
+	return n
+}
+
+func all(string) bool { return true }
+
+func isCreate(op string) bool { return op == "CreateAccount" }
+
+// isRead is an operation that only looks: the drift check's calls.
+func isRead(op string) bool {
+	return strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List")
+}
+
+// apiRequests are the manager's requests to the API server by HTTP method,
+// from client-go's rest_client_requests_total on its metrics endpoint.
+type apiRequests map[string]float64
+
+func managerRequests(ctx context.Context, env *localenv.Env) (apiRequests, error) {
+	samples, err := scrape(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	out := apiRequests{}
+	for _, s := range samples {
+		if s.name == "rest_client_requests_total" {
+			out[s.labels["method"]] += s.value
+		}
+	}
+	return out, nil
+}
+
+// managerConcurrency is the Account controller's worker count.
+func managerConcurrency(ctx context.Context, env *localenv.Env) (int, error) {
+	v, err := accountMetric(ctx, env, "controller_runtime_max_concurrent_reconciles")
+	return int(v), err
+}
+
+// accountReconciles is how many reconciles of Accounts the manager finished.
+func accountReconciles(ctx context.Context, env *localenv.Env) (float64, error) {
+	return accountMetric(ctx, env, "controller_runtime_reconcile_total")
+}
+
+// accountMetric sums a metric's samples for the Account controller.
+func accountMetric(ctx context.Context, env *localenv.Env, name string) (float64, error) {
+	samples, err := scrape(ctx, env)
+	if err != nil {
+		return 0, err
+	}
+	v := 0.0
+	for _, s := range samples {
+		if s.name == name && s.labels["controller"] == "account" {
+			v += s.value
+		}
+	}
+	return v, nil
+}
+
+// sample is one line of the Prometheus text format.
+type sample struct {
+	name   string
+	labels map[string]string
+	value  float64
+}
+
+// scrape reads the manager's metrics endpoint.
+func scrape(ctx context.Context, env *localenv.Env) ([]sample, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+env.MetricsAddr+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("manager metrics: %s", resp.Status)
+	}
+	var out []sample
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if s, ok := parseSample(sc.Text()); ok {
+			out = append(out, s)
+		}
+	}
+	return out, sc.Err()
+}
+
+// parseSample reads `name{a="x",b="y"} 12`; label values with commas or
+// quotes are not needed here and not handled.
+func parseSample(line string) (sample, bool) {
+	if line == "" || line[0] == '#' {
+		return sample{}, false
+	}
+	head, value, found := strings.Cut(line, " ")
+	if !found {
+		return sample{}, false
+	}
+	s := sample{labels: map[string]string{}}
+	name, labels, hasLabels := strings.Cut(head, "{")
+	s.name = name
+	if hasLabels {
+		for _, l := range strings.Split(strings.TrimSuffix(labels, "}"), ",") {
+			if k, v, ok := strings.Cut(l, "="); ok {
+				s.labels[k] = strings.Trim(v, `"`)
+			}
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+	s.value = v
+	return s, err == nil
+}
+
+// writes counts the mutating requests.
+func (r apiRequests) writes() float64 {
+	return r["POST"] + r["PUT"] + r["PATCH"] + r["DELETE"]
+}
+
+func (r apiRequests) minus(before apiRequests) apiRequests {
+	out := apiRequests{}
+	for m, v := range r {
+		out[m] = v - before[m]
+	}
+	return out
+}
