@@ -38,6 +38,8 @@ type AccountReconciler struct {
 	Events              EventSink
 	Metrics             *Metrics
 	DefaultPollInterval time.Duration
+
+	ownWrites *ownWrites // set by SetupWithManager
 }
 
 // Reconcile runs one pass of the state machine and writes the status once,

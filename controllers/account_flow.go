@@ -20,6 +20,7 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result
 	if err != nil {
 		return ctrl.Result{}, nil, err
 	}
+	conn.writes = r.ownWrites
 	p.conn = conn
 	p.req = &provider.Request{Account: p.a, Connection: conn.data,
 		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}

@@ -27,6 +27,7 @@ const ManagedByValue = "account-operator"
 type connection struct {
 	secret *corev1.Secret // nil: does not exist yet
 	data   map[string][]byte
+	writes *ownWrites // notes each write, so its watch event is not a change
 }
 
 // loadConnection reads the connection Secret from the cache, which holds only
@@ -74,6 +75,7 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 			return err
 		}
 		c.secret = want
+		c.writes.record(want)
 		return nil
 	}
 	if maps.EqualFunc(c.secret.Data, want.Data, bytesEqual) &&
@@ -88,6 +90,7 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 		return err
 	}
 	c.secret = updated
+	c.writes.record(updated)
 	return nil
 }
 

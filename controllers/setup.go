@@ -10,7 +10,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -29,6 +28,7 @@ const (
 // SetupWithManager registers the Account controller, its indexes and watches.
 func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches, opts controller.Options) error {
 	ctx := context.Background()
+	r.ownWrites = newOwnWrites()
 	idx := mgr.GetFieldIndexer()
 	if err := idx.IndexField(ctx, &v1alpha1.Account{}, indexProvider, accountProviderKey); err != nil {
 		return err
@@ -42,7 +42,7 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&corev1.Secret{}, builder.WithPredicates(notCreated())).
+		Owns(&corev1.Secret{}, builder.WithPredicates(r.ownWrites.othersChanges())).
 		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
 		Watches(&v1alpha1.ClusterAccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
 		Watches(&corev1.Namespace{}, r.byIndex(indexNamespace, func(o client.Object) string { return o.GetName() }),
@@ -84,13 +84,6 @@ func (r *AccountReconciler) byRef(kind string) handler.EventHandler {
 		}
 		return out
 	})
-}
-
-// notCreated drops create events: the operator makes its connection Secrets
-// itself, in the reconcile that goes on to publish them, and at start every
-// Account is reconciled anyway. Changes and deletes by others still count.
-func notCreated() predicate.Predicate {
-	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
 }
 
 func accountProviderKey(o client.Object) []string {

@@ -56,9 +56,20 @@ func all(string) bool { return true }
 
 func isCreate(op string) bool { return op == "CreateAccount" }
 
-// isRead is an operation that only looks: the drift check's calls.
+// isRead is an operation that only looks at one Account's upstream account:
+// the drift check's calls. Provider checks are not counted.
 func isRead(op string) bool {
-	return strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List")
+	return (strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List")) && !isProviderCheck(op)
+}
+
+// isProviderCheck is a call a provider makes for itself, not for an Account:
+// the login and the credential check each provider poll makes.
+func isProviderCheck(op string) bool {
+	switch op {
+	case "Login", "ListAccounts", "GetAllAccounts", "Version":
+		return true
+	}
+	return false
 }
 
 // apiRequests are the manager's requests to the API server by HTTP method,
