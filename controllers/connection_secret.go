@@ -71,11 +71,11 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 		return err
 	}
 	if c.secret == nil {
+		c.writes.record(want)
 		if err := cl.Create(ctx, want); err != nil {
 			return err
 		}
 		c.secret = want
-		c.writes.record(want)
 		return nil
 	}
 	if maps.EqualFunc(c.secret.Data, want.Data, bytesEqual) &&
@@ -86,11 +86,11 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 	updated.Data = want.Data
 	updated.Labels = mergeStrings(updated.Labels, want.Labels)
 	updated.Annotations = mergeStrings(updated.Annotations, want.Annotations)
+	c.writes.record(updated)
 	if err := cl.Update(ctx, updated); err != nil {
 		return err
 	}
 	c.secret = updated
-	c.writes.record(updated)
 	return nil
 }
 

@@ -8,33 +8,43 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 )
 
-func secretAt(name, rv string) *corev1.Secret {
-	return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name, ResourceVersion: rv}}
+func secretWith(data map[string]string, labels map[string]string) *corev1.Secret {
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "conn", Labels: labels},
+		Data: map[string][]byte{}}
+	for k, v := range data {
+		s.Data[k] = []byte(v)
+	}
+	return s
 }
 
 func TestOwnWritesPassOnlyOthersChanges(t *testing.T) {
 	w := newOwnWrites()
 	p := w.othersChanges()
-	if p.Create(event.CreateEvent{Object: secretAt("a", "1")}) {
+	written := secretWith(map[string]string{"token": "t1"}, map[string]string{ManagedByLabel: ManagedByValue})
+	if p.Create(event.CreateEvent{Object: written}) {
 		t.Error("a create event must not trigger: the operator creates its Secrets")
 	}
-	w.record(secretAt("a", "5"))
-	update := func(rv string) bool {
-		return p.Update(event.UpdateEvent{ObjectOld: secretAt("a", "4"), ObjectNew: secretAt("a", rv)})
+	w.record(written)
+	update := func(s *corev1.Secret) bool {
+		return p.Update(event.UpdateEvent{ObjectOld: secretWith(nil, nil), ObjectNew: s})
 	}
-	if update("5") {
-		t.Error("the operator's own write (version 5) must not trigger")
+	if update(written.DeepCopy()) {
+		t.Error("the content the operator wrote must not trigger")
 	}
-	if !update("5") {
-		t.Error("an own write is skipped once only; a replayed event triggers")
+	for name, s := range map[string]*corev1.Secret{
+		"edited value":   secretWith(map[string]string{"token": "t2"}, written.Labels),
+		"removed key":    secretWith(nil, written.Labels),
+		"added key":      secretWith(map[string]string{"token": "t1", "x": ""}, written.Labels),
+		"label removed":  secretWith(map[string]string{"token": "t1"}, nil),
+		"key moved over": secretWith(map[string]string{"toke": "nt1"}, written.Labels),
+	} {
+		if !update(s) {
+			t.Errorf("%s: a change by someone else must trigger", name)
+		}
 	}
-	w.record(secretAt("a", "7"))
-	if !update("8") {
-		t.Error("a change by someone else (version 8) must trigger")
-	}
-	if !p.Delete(event.DeleteEvent{Object: secretAt("a", "9")}) {
+	if !p.Delete(event.DeleteEvent{Object: written}) {
 		t.Error("a delete must trigger")
 	}
 	var none *ownWrites
-	none.record(secretAt("b", "1")) // nil-safe for connections not loaded by a reconcile
+	none.record(written) // nil-safe for connections not loaded by a reconcile
 }
