@@ -52,16 +52,16 @@ func main() {
 		"Namespace of the leader election lease; default: the manager's namespace.")
 	flag.DurationVar(&o.shutdownTimeout, "graceful-shutdown-timeout", 30*time.Second,
 		"How long running reconciles may take to finish on shutdown.")
-	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", 10,
+	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", controllers.DefaultMaxConcurrentReconciles,
 		"Accounts reconciled in parallel.")
-	flag.DurationVar(&o.pollInterval, "default-poll-interval", 10*time.Minute,
+	flag.DurationVar(&o.pollInterval, "default-poll-interval", controllers.DefaultPollInterval,
 		"Drift check period for providers that set no spec.pollInterval.")
-	flag.DurationVar(&o.upstreamTimeout, "upstream-timeout", 30*time.Second,
+	flag.DurationVar(&o.upstreamTimeout, "upstream-timeout", controllers.DefaultUpstreamTimeout,
 		"Timeout of one upstream HTTP request.")
 	flag.StringVar(&o.namespaces, "watch-namespaces", "",
 		"Comma-separated namespaces whose Accounts and AccountProviders are reconciled; empty: all.")
-	flag.Float64Var(&o.qps, "kube-api-qps", 50, "Queries per second to the Kubernetes API.")
-	flag.IntVar(&o.burst, "kube-api-burst", 100, "Burst of queries to the Kubernetes API.")
+	flag.Float64Var(&o.qps, "kube-api-qps", controllers.DefaultKubeAPIQPS, "Queries per second to the Kubernetes API.")
+	flag.IntVar(&o.burst, "kube-api-burst", controllers.DefaultKubeAPIBurst, "Burst of queries to the Kubernetes API.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()

@@ -48,7 +48,7 @@ func CacheOptions(namespaces []string) cache.Options {
 // controllers with the manager.
 func Setup(mgr ctrl.Manager, o Options) error {
 	if o.DefaultPollInterval == 0 {
-		o.DefaultPollInterval = 10 * time.Minute
+		o.DefaultPollInterval = DefaultPollInterval
 	}
 	metrics := NewMetrics(o.Registerer, o.Kinds)
 	reg := &Registry{Kinds: o.Kinds, Reader: mgr.GetAPIReader(), Observer: metrics, Timeout: o.UpstreamTimeout}
