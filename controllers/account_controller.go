@@ -77,7 +77,7 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (ctrl.Result, *ou
 		}
 	}
 	if a.Annotations[v1alpha1.AnnotationPaused] == "true" {
-		o := outcome{phasePaused, v1alpha1.ReasonPaused, "the paused annotation stops all upstream calls"}
+		o := outcome{PhasePaused, v1alpha1.ReasonPaused, "the paused annotation stops all upstream calls"}
 		return ctrl.Result{}, &o, nil
 	}
 	b, err := r.resolveProvider(ctx, a)

@@ -19,7 +19,7 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (ctrl.Result,
 		return ctrl.Result{}, nil, nil
 	}
 	if a.Annotations[v1alpha1.AnnotationPaused] == "true" {
-		o := outcome{phasePaused, v1alpha1.ReasonPaused, "deletion waits: the paused annotation stops all upstream calls"}
+		o := outcome{PhasePaused, v1alpha1.ReasonPaused, "deletion waits: the paused annotation stops all upstream calls"}
 		return ctrl.Result{}, &o, nil
 	}
 	if a.Spec.DeletionPolicy == v1alpha1.DeletionOrphan || (a.Status.AccountID == "" && a.Status.PendingCreate == nil) {

@@ -44,14 +44,9 @@ func scpRuntimeCases() []badCase {
 		{name: "scp-unknown-registration", object: `SCP baseline assignment in an unknown status "MYSTERY"`,
 			want: notReady(v1alpha1.ReasonProvisioning, "unexpected baseline assignment status MYSTERY"), upstreamBad: true,
 			setup: account("scp", nil, answer{op: "GetBaselineAssignment", edit: setIn("baseline_assignments", "status", "MYSTERY")})},
-		{name: "scp-name-over-30-chars", object: "SCP Account whose name (spec.displayName) has 31 characters; SCP takes 3 to 30",
-			want:        stall(v1alpha1.ReasonUpstreamRejected, "name is required and must be 3 to 30 characters"),
-			upstreamBad: true,
-			todo: "the 30-character limit of SCP account names is not checked before the create, so the upstream is " +
-				"called and the message names its field, not spec.displayName: add a CEL rule on AccountSpec " +
-				"(!has(self.scp) || !has(self.displayName) || size(self.displayName) <= 30) and a local check in " +
-				"internal/provider/scp Create for the metadata.name default",
-			setup: account("scp", func(a *v1alpha1.Account) { a.Spec.DisplayName = "a-display-name-of-thirty-one-ch" })},
+		{name: "scp-default-name-over-30-characters", object: "SCP Account without spec.displayName whose metadata.name (the default name) has 35 characters; SCP takes 3 to 30",
+			want:  stall(v1alpha1.ReasonInvalidSpec, "spec.displayName: SCP account names are 3 to 30 characters and metadata.name"),
+			setup: account("scp", nil)},
 		{name: "scp-landing-zone-unknown", object: `spec.scp.landingZoneID "lz-nope" that SCP does not know (404)`,
 			want:        stall(v1alpha1.ReasonInvalidSpec, `spec.scp.landingZoneID "lz-nope" or spec.scp.parentUnitID "ou-one" does not exist upstream`),
 			upstreamBad: true,

@@ -7,34 +7,41 @@ import (
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 )
 
-// phase is where one reconcile left an Account; conditions derive from it, so
+// Phase is where one reconcile left an Account; conditions derive from it, so
 // the four conditions are always set together and consistently.
-type phase int
+type Phase int
 
 const (
-	phaseReady       phase = iota // upstream account usable and in sync
-	phaseProgressing              // work under way: creating, registering, deleting
-	phaseError                    // transient failure: retrying with backoff
-	phaseStalled                  // only a change of spec or referenced objects helps
-	phasePaused                   // paused annotation: no upstream calls
+	PhaseReady       Phase = iota // upstream account usable and in sync
+	PhaseProgressing              // work under way: creating, registering, deleting
+	PhaseError                    // transient failure: retrying with backoff
+	PhaseStalled                  // only a change of spec or referenced objects helps
+	PhasePaused                   // paused annotation: no upstream calls
 )
 
 // outcome is what a reconcile found: a phase, a reason and a message.
 type outcome struct {
-	phase   phase
+	phase   Phase
 	reason  string
 	message string
 }
 
-func ready(msg string) outcome { return outcome{phaseReady, v1alpha1.ReasonAvailable, msg} }
+func ready(msg string) outcome { return outcome{PhaseReady, v1alpha1.ReasonAvailable, msg} }
 func progressing(reason, msg string) outcome {
-	return outcome{phaseProgressing, reason, msg}
+	return outcome{PhaseProgressing, reason, msg}
 }
-func stalled(reason, msg string) outcome { return outcome{phaseStalled, reason, msg} }
-func failing(reason, msg string) outcome { return outcome{phaseError, reason, msg} }
+func stalled(reason, msg string) outcome { return outcome{PhaseStalled, reason, msg} }
+func failing(reason, msg string) outcome { return outcome{PhaseError, reason, msg} }
+
+// SetConditions writes the four conditions one reconcile ending in phase p
+// writes. It is exported for the GitOps health checks' tests, which judge the
+// conditions the operator really writes.
+func SetConditions(a *v1alpha1.Account, p Phase, reason, msg string) {
+	setConditions(a, outcome{p, reason, msg})
+}
 
 // setConditions writes Ready, Synced, Reconciling and Stalled from o, keeping
-// Ready as it was while paused (nothing was observed).
+// a Ready=True as it was on a transient error or a pause (see keepOrSet).
 func setConditions(a *v1alpha1.Account, o outcome) {
 	gen := a.Generation
 	set := func(t string, ok bool, reason, msg string) {
@@ -46,27 +53,27 @@ func setConditions(a *v1alpha1.Account, o outcome) {
 			Type: t, Status: s, Reason: reason, Message: msg, ObservedGeneration: gen})
 	}
 	switch o.phase {
-	case phaseReady:
+	case PhaseReady:
 		set(v1alpha1.ConditionReady, true, o.reason, o.message)
 		set(v1alpha1.ConditionSynced, true, v1alpha1.ReasonReconcileSuccess, "")
 		set(v1alpha1.ConditionReconciling, false, v1alpha1.ReasonReconcileSuccess, "")
 		set(v1alpha1.ConditionStalled, false, v1alpha1.ReasonReconcileSuccess, "")
-	case phaseProgressing:
+	case PhaseProgressing:
 		set(v1alpha1.ConditionReady, false, o.reason, o.message)
 		set(v1alpha1.ConditionSynced, true, v1alpha1.ReasonReconcileSuccess, "")
 		set(v1alpha1.ConditionReconciling, true, o.reason, o.message)
 		set(v1alpha1.ConditionStalled, false, o.reason, "")
-	case phaseError:
+	case PhaseError:
 		keepOrSet(a, v1alpha1.ReasonReconcileError, o.message)
 		set(v1alpha1.ConditionSynced, false, o.reason, o.message)
 		set(v1alpha1.ConditionReconciling, true, o.reason, o.message)
 		set(v1alpha1.ConditionStalled, false, o.reason, "")
-	case phaseStalled:
+	case PhaseStalled:
 		set(v1alpha1.ConditionReady, false, o.reason, o.message)
 		set(v1alpha1.ConditionSynced, false, o.reason, o.message)
 		set(v1alpha1.ConditionReconciling, false, o.reason, "")
 		set(v1alpha1.ConditionStalled, true, o.reason, o.message)
-	case phasePaused:
+	case PhasePaused:
 		keepOrSet(a, v1alpha1.ReasonPaused, o.message)
 		set(v1alpha1.ConditionSynced, false, v1alpha1.ReasonPaused, o.message)
 		set(v1alpha1.ConditionReconciling, false, v1alpha1.ReasonPaused, "")
@@ -74,11 +81,13 @@ func setConditions(a *v1alpha1.Account, o outcome) {
 	}
 }
 
-// keepOrSet leaves a known Ready condition alone (a transient error or a pause
-// says nothing new about the account) but sets it False when there is none.
+// keepOrSet leaves a Ready=True condition alone (a transient error or a pause
+// does not make a working account unusable) but otherwise sets it False with
+// this reason, so Ready never keeps the explanation of an earlier, different
+// problem.
 func keepOrSet(a *v1alpha1.Account, reason, msg string) {
 	c := meta.FindStatusCondition(a.Status.Conditions, v1alpha1.ConditionReady)
-	if c != nil {
+	if c != nil && c.Status == metav1.ConditionTrue {
 		c.ObservedGeneration = a.Generation
 		return
 	}

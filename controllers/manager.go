@@ -70,7 +70,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	for _, p := range providers {
 		pr := &ProviderReconciler{Client: mgr.GetClient(), Registry: reg, New: p.new, NewList: p.newList,
 			DefaultPollInterval: o.DefaultPollInterval}
-		if err := pr.SetupWithManager(mgr, refs, p.name); err != nil {
+		if err := pr.SetupWithManager(mgr, refs, p.name, copts); err != nil {
 			return err
 		}
 	}

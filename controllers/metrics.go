@@ -60,7 +60,7 @@ func (m *Metrics) observeAccount(a *v1alpha1.Account, o *outcome) {
 	if m == nil {
 		return
 	}
-	if o.phase == phaseError || o.phase == phaseStalled {
+	if o.phase == PhaseError || o.phase == PhaseStalled {
 		m.errors.WithLabelValues(o.reason).Inc()
 	}
 	name := "unknown"

@@ -63,7 +63,8 @@ func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (provid
 		return nil, nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec: no known upstream block is set")
 	}
 	_, ref := kind.Endpoint(spec)
-	creds, credsRV, err := r.readSecret(ctx, p.SecretNamespace(ref.Namespace), string(ref.Name))
+	creds, credsRV, err := r.readSecret(ctx, "spec."+kind.Name()+".credentialsSecretRef",
+		p.SecretNamespace(ref.Namespace), string(ref.Name))
 	if err != nil {
 		return nil, kind, err
 	}
@@ -117,11 +118,12 @@ func (r *Registry) Forget(key string) {
 	delete(r.entries, key)
 }
 
-func (r *Registry) readSecret(ctx context.Context, ns, name string) (map[string][]byte, string, error) {
+// readSecret reads a Secret a provider refers to in field.
+func (r *Registry) readSecret(ctx context.Context, field, ns, name string) (map[string][]byte, string, error) {
 	var s corev1.Secret
 	if err := r.Reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
 		return nil, "", provider.Terminal(v1alpha1.ReasonCredentialsMissing,
-			fmt.Sprintf("Secret %s/%s cannot be read", ns, name), client.IgnoreNotFound(err))
+			fmt.Sprintf("%s: Secret %s/%s cannot be read", field, ns, name), client.IgnoreNotFound(err))
 	}
 	return s.Data, s.ResourceVersion, nil
 }
@@ -131,7 +133,7 @@ func (r *Registry) readCA(ctx context.Context, p v1alpha1.ProviderObject) ([]byt
 	if ref == nil {
 		return nil, "", nil
 	}
-	data, rv, err := r.readSecret(ctx, p.SecretNamespace(ref.Namespace), string(ref.Name))
+	data, rv, err := r.readSecret(ctx, "spec.caBundleSecretRef", p.SecretNamespace(ref.Namespace), string(ref.Name))
 	if err != nil {
 		return nil, "", err
 	}

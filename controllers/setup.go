@@ -130,8 +130,10 @@ func (r *AccountReconciler) accountRefs(o client.Object) []string {
 	return out
 }
 
-// SetupWithManager registers a provider controller for one kind.
-func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches, name string) error {
+// SetupWithManager registers a provider controller for one kind. It gets as
+// many workers as the Account controller: one slow credential check (an
+// unreachable endpoint) must not hold up every other provider's.
+func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches, name string, opts controller.Options) error {
 	obj := r.New()
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), obj, indexCredsRef, r.providerSecrets); err != nil {
 		return err
@@ -139,6 +141,7 @@ func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches
 	return ctrl.NewControllerManagedBy(mgr).
 		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WatchesRawSource(refs.secrets.source(r.bySecret())).
+		WithOptions(opts).
 		Named(name).
 		Complete(r)
 }

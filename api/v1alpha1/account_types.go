@@ -57,6 +57,7 @@ type ConnectionSecretSpec struct {
 // vectorCharts is set, matching the kind of upstream of the provider.
 // +kubebuilder:validation:XValidation:rule="[has(self.ccm), has(self.scp), has(self.vectorCharts)].filter(x, x).size() == 1",message="exactly one of spec.ccm, spec.scp or spec.vectorCharts must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.ccm) == has(oldSelf.ccm) && has(self.scp) == has(oldSelf.scp) && has(self.vectorCharts) == has(oldSelf.vectorCharts)",message="the upstream block (spec.ccm, spec.scp or spec.vectorCharts) cannot be changed"
+// +kubebuilder:validation:XValidation:rule="!has(self.scp) || !has(self.displayName) || (size(self.displayName) >= 3 && size(self.displayName) <= 30)",message="an SCP account name (spec.displayName) must be 3 to 30 characters",fieldPath=".displayName"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.externalID) || size(oldSelf.externalID) == 0 || (has(self.externalID) && self.externalID == oldSelf.externalID)",message="spec.externalID cannot be changed once set",fieldPath=".externalID"
 type AccountSpec struct {
 	// providerRef names the provider this account lives in. Immutable.

@@ -12,17 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-)
-
-// phase mirrors the unexported phase in controllers/conditions.go.
-type phase int
-
-const (
-	phaseReady phase = iota
-	phaseProgressing
-	phaseError
-	phaseStalled
-	phasePaused
+	"github.com/account-operator/account-operator/controllers"
 )
 
 // Messages as the controllers write them; the upstream error texts are examples.
@@ -46,62 +36,11 @@ func newAccount() *v1alpha1.Account {
 
 // reconciled returns a after one pass ending in p, as AccountReconciler.Reconcile
 // records it: the four conditions from setConditions, then observedGeneration.
-func reconciled(a *v1alpha1.Account, p phase, reason, msg string) *v1alpha1.Account {
+func reconciled(a *v1alpha1.Account, p controllers.Phase, reason, msg string) *v1alpha1.Account {
 	a = a.DeepCopy()
-	setConditions(a, p, reason, msg)
+	controllers.SetConditions(a, p, reason, msg)
 	a.Status.ObservedGeneration = a.Generation
 	return a
-}
-
-// setConditions is controllers/conditions.go setConditions, which is not
-// exported; keep the two in step.
-func setConditions(a *v1alpha1.Account, p phase, reason, msg string) {
-	set := func(t string, ok bool, r, m string) {
-		s := metav1.ConditionFalse
-		if ok {
-			s = metav1.ConditionTrue
-		}
-		meta.SetStatusCondition(&a.Status.Conditions, metav1.Condition{
-			Type: t, Status: s, Reason: r, Message: m, ObservedGeneration: a.Generation})
-	}
-	ok := v1alpha1.ReasonReconcileSuccess
-	switch p {
-	case phaseReady:
-		set(v1alpha1.ConditionReady, true, reason, msg)
-		set(v1alpha1.ConditionSynced, true, ok, "")
-		set(v1alpha1.ConditionReconciling, false, ok, "")
-		set(v1alpha1.ConditionStalled, false, ok, "")
-	case phaseProgressing:
-		set(v1alpha1.ConditionReady, false, reason, msg)
-		set(v1alpha1.ConditionSynced, true, ok, "")
-		set(v1alpha1.ConditionReconciling, true, reason, msg)
-		set(v1alpha1.ConditionStalled, false, reason, "")
-	case phaseError:
-		keepOrSet(a, v1alpha1.ReasonReconcileError, msg)
-		set(v1alpha1.ConditionSynced, false, reason, msg)
-		set(v1alpha1.ConditionReconciling, true, reason, msg)
-		set(v1alpha1.ConditionStalled, false, reason, "")
-	case phaseStalled:
-		set(v1alpha1.ConditionReady, false, reason, msg)
-		set(v1alpha1.ConditionSynced, false, reason, msg)
-		set(v1alpha1.ConditionReconciling, false, reason, "")
-		set(v1alpha1.ConditionStalled, true, reason, msg)
-	case phasePaused:
-		keepOrSet(a, v1alpha1.ReasonPaused, msg)
-		set(v1alpha1.ConditionSynced, false, v1alpha1.ReasonPaused, msg)
-		set(v1alpha1.ConditionReconciling, false, v1alpha1.ReasonPaused, "")
-		set(v1alpha1.ConditionStalled, false, v1alpha1.ReasonPaused, "")
-	}
-}
-
-// keepOrSet is controllers/conditions.go keepOrSet.
-func keepOrSet(a *v1alpha1.Account, reason, msg string) {
-	if c := meta.FindStatusCondition(a.Status.Conditions, v1alpha1.ConditionReady); c != nil {
-		c.ObservedGeneration = a.Generation
-		return
-	}
-	meta.SetStatusCondition(&a.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionReady,
-		Status: metav1.ConditionFalse, Reason: reason, Message: msg, ObservedGeneration: a.Generation})
 }
 
 // edited is a after a spec change the operator has not seen yet.
@@ -114,16 +53,16 @@ func edited(a *v1alpha1.Account) *v1alpha1.Account {
 // accountStates are the Account states both tools must tell apart.
 func accountStates() map[string]*v1alpha1.Account {
 	a := newAccount()
-	ready := reconciled(a, phaseReady, v1alpha1.ReasonAvailable, msgReady)
+	ready := reconciled(a, controllers.PhaseReady, v1alpha1.ReasonAvailable, msgReady)
 	return map[string]*v1alpha1.Account{
 		"new":          a,
-		"provisioning": reconciled(a, phaseProgressing, v1alpha1.ReasonProvisioning, msgProvisioning),
+		"provisioning": reconciled(a, controllers.PhaseProgressing, v1alpha1.ReasonProvisioning, msgProvisioning),
 		"ready":        ready,
-		"stalled":      reconciled(a, phaseStalled, v1alpha1.ReasonAlreadyExists, msgAlreadyTaken),
-		"paused new":   reconciled(a, phasePaused, v1alpha1.ReasonPaused, msgPaused),
-		"paused ready": reconciled(ready, phasePaused, v1alpha1.ReasonPaused, msgPaused),
-		"error new":    reconciled(a, phaseError, v1alpha1.ReasonUnreachable, msgUnreachable),
-		"error ready":  reconciled(ready, phaseError, v1alpha1.ReasonUnreachable, msgUnreachable),
+		"stalled":      reconciled(a, controllers.PhaseStalled, v1alpha1.ReasonAlreadyExists, msgAlreadyTaken),
+		"paused new":   reconciled(a, controllers.PhasePaused, v1alpha1.ReasonPaused, msgPaused),
+		"paused ready": reconciled(ready, controllers.PhasePaused, v1alpha1.ReasonPaused, msgPaused),
+		"error new":    reconciled(a, controllers.PhaseError, v1alpha1.ReasonUnreachable, msgUnreachable),
+		"error ready":  reconciled(ready, controllers.PhaseError, v1alpha1.ReasonUnreachable, msgUnreachable),
 		"stale":        edited(ready),
 	}
 }

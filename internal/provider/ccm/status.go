@@ -48,10 +48,16 @@ func details(a *ccm.Account) map[string][]byte {
 
 // usable: CCM can deactivate an account; it then exists but is not ready.
 // The spec does not declare account_status, so the operator reports it rather
-// than re-activating an account an administrator switched off.
+// than re-activating an account an administrator switched off. A status it
+// does not know is not taken as usable either; an absent one is (older CCM
+// versions do not send it).
 func usable(a *ccm.Account) (bool, string) {
-	if a.AccountStatus == ccm.AccountDeactivated {
+	switch a.AccountStatus {
+	case ccm.AccountActive, "":
+		return true, ""
+	case ccm.AccountDeactivated:
 		return false, fmt.Sprintf("upstream account %s is Deactivated in CCM; an administrator must reactivate it", a.AcctID)
 	}
-	return true, ""
+	return false, fmt.Sprintf("upstream account %s has account_status %q, which the operator does not know as usable",
+		a.AcctID, a.AccountStatus)
 }

@@ -156,3 +156,28 @@ func TestFindIgnoresPendingClosure(t *testing.T) {
 		t.Errorf("Find = %q, %v; want \"\" for a closing account", got, err)
 	}
 }
+
+// SCP names are 3 to 30 characters: a name out of range, typically a long
+// metadata.name used because spec.displayName is unset, is refused before any
+// upstream call, naming the field to set.
+func TestCreateRefusesAnOutOfRangeNameLocally(t *testing.T) {
+	f := newFixture(t, sandbox.Options{})
+	for _, a := range []*v1alpha1.Account{
+		newAccount("a-metadata-name-of-thirty-one-c"),
+		newAccount("ab"),
+		func() *v1alpha1.Account { a := newAccount("ok-name"); a.Spec.DisplayName = strings.Repeat("é", 31); return a }(),
+	} {
+		_, err := f.prov.Create(context.Background(), request(a))
+		if provider.Classify(err) != provider.ClassTerminal || provider.Reason(err) != v1alpha1.ReasonInvalidSpec ||
+			!strings.Contains(err.Error(), "spec.displayName: SCP account names are 3 to 30 characters") {
+			t.Errorf("%s / %q: err = %v, want a terminal InvalidSpec naming spec.displayName", a.Name, a.Spec.DisplayName, err)
+		}
+	}
+	if n := f.sb.Faults().Calls()["CreateAccount"]; n != 0 {
+		t.Errorf("CreateAccount called %d times for names SCP refuses", n)
+	}
+	ok := newAccount("thirty-characters-exactly-abcd")
+	if _, err := f.prov.Create(context.Background(), request(ok)); err != nil {
+		t.Errorf("a 30-character name: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -38,6 +39,9 @@ func (p *Provider) Create(ctx context.Context, req *provider.Request) (provider.
 		return provider.Creation{}, err
 	}
 	name := req.DisplayName()
+	if err := checkName(req, name); err != nil {
+		return provider.Creation{}, err
+	}
 	out, err := p.client.CreateAccount(ctx, createRequest(name, spec))
 	switch {
 	case httpapi.IsStatus(err, http.StatusConflict):
@@ -128,6 +132,23 @@ func (p *Provider) notVisibleYet(ctx context.Context, id string) (bool, error) {
 
 // scpSpec is the Account's scp block; the controller only routes Accounts
 // that have one here, so its absence is a spec error.
+// SCP account names are 3 to 30 characters (the SCP user guide). The CRD
+// checks spec.displayName; a name defaulted from metadata.name is checked here,
+// before any upstream call.
+const minNameLen, maxNameLen = 3, 30
+
+func checkName(req *provider.Request, name string) error {
+	if n := utf8.RuneCountInString(name); n >= minNameLen && n <= maxNameLen {
+		return nil
+	}
+	from := "spec.displayName"
+	if req.Account.Spec.DisplayName == "" {
+		from = "metadata.name, used when spec.displayName is unset,"
+	}
+	return provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.displayName: SCP account names are %d to %d "+
+		"characters and %s has %d; set spec.displayName", minNameLen, maxNameLen, from, utf8.RuneCountInString(name))
+}
+
 func scpSpec(req *provider.Request) (*v1alpha1.SCPAccountSpec, error) {
 	if req.Account.Spec.SCP == nil {
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.scp: required for an SCP provider")

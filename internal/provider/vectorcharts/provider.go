@@ -80,6 +80,12 @@ func (p *Provider) Create(ctx context.Context, req *provider.Request) (provider.
 	if err != nil {
 		return provider.Creation{}, p.createError(ctx, spec.Username, err)
 	}
+	if res.Account.ID <= 0 || res.User.ID <= 0 {
+		// Not terminal: the account may exist, and the create marker's lookup
+		// by username adopts it on the retry.
+		return provider.Creation{}, &httpapi.Error{Provider: "vectorCharts", Operation: "CreateAccount",
+			StatusCode: http.StatusOK, Err: fmt.Errorf("response has no account or user id")}
+	}
 	details := map[string][]byte{
 		keyAccountID: []byte(strconv.FormatInt(res.Account.ID, 10)),
 		keyUserID:    []byte(strconv.FormatInt(res.User.ID, 10)),

@@ -30,6 +30,7 @@ type account struct {
 	enabled             bool
 	pcr                 []int
 	members             map[string]string // email -> READER|WRITER|MANAGER
+	reads               int               // GETs of this account, for tests
 }
 
 func (a *account) configIDs() []string {
@@ -109,6 +110,7 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 	a, status := s.visible(r.PathValue("id"), ss)
 	var out map[string]any
 	if a != nil {
+		a.reads++
 		out = render(a, ss.user.Email, totals)
 	}
 	s.mu.Unlock()
@@ -279,4 +281,15 @@ func parseLimit(s string) (int, error) {
 		return 0, errf("limit", "must be a positive integer")
 	}
 	return min(n, maxPageSize), nil
+}
+
+// AccountReads is how many times the account was read with GET /accounts/{id}:
+// tests count one account's polls on a sandbox other Accounts share.
+func (s *Server) AccountReads(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.accounts[id]; a != nil {
+		return a.reads
+	}
+	return 0
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -184,7 +183,7 @@ func (c *Client) do(ctx context.Context, cl call) (*httpapi.Response, error) {
 			c.invalidate(s) // expired or revoked server-side: one fresh login
 			continue
 		}
-		return resp, scrub(err, cl.secrets)
+		return resp, err
 	}
 }
 
@@ -204,7 +203,7 @@ func (c *Client) selectIn(ctx context.Context, s *session, id string) error {
 
 // request builds the httpapi request; Build runs again on every retry.
 func (c *Client) request(cl call, payload []byte, s *session) httpapi.Request {
-	return httpapi.Request{Operation: cl.op, Idempotent: cl.idempotent,
+	return httpapi.Request{Operation: cl.op, Idempotent: cl.idempotent, Secrets: cl.secrets,
 		Build: func(ctx context.Context) (*http.Request, error) {
 			var body io.Reader
 			if payload != nil {
@@ -227,19 +226,6 @@ func (c *Client) request(cl call, payload []byte, s *session) httpapi.Request {
 			}
 			return req, nil
 		}}
-}
-
-// scrub removes request secrets (an OAuth client_secret, a TLS key) from an
-// upstream message, in case the upstream echoes the request back.
-func scrub(err error, secrets []httpapi.Secret) error {
-	var e *httpapi.Error
-	if len(secrets) == 0 || !errors.As(err, &e) {
-		return err
-	}
-	cp := *e
-	cp.Message = httpapi.Scrub(cp.Message, secrets...)
-	cp.Code = httpapi.Scrub(cp.Code, secrets...)
-	return &cp
 }
 
 // configSecrets lists the secret values inside auth configs.

@@ -82,6 +82,10 @@ type Request struct {
 	Operation  string
 	Idempotent bool // reads and deletes: retried on 5xx, 429 and transport errors
 	Build      func(ctx context.Context) (*http.Request, error)
+	// Secrets are values this call sends (a new password, a client secret)
+	// that must not show in an error if the upstream echoes them: removed,
+	// like Config.Secrets, before the message is cut to length.
+	Secrets []Secret
 }
 
 // Response is a successful (2xx) response, body fully read.
@@ -145,21 +149,21 @@ func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
 		return nil, &Error{Provider: c.cfg.Provider, Operation: req.Operation, StatusCode: hresp.StatusCode, Err: rerr}
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, c.statusError(req.Operation, hresp, body)
+		return nil, c.statusError(req, hresp, body)
 	}
 	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: body}, nil
 }
 
-func (c *Client) statusError(op string, hresp *http.Response, body []byte) *Error {
-	e := &Error{Provider: c.cfg.Provider, Operation: op, StatusCode: hresp.StatusCode,
+func (c *Client) statusError(req Request, hresp *http.Response, body []byte) *Error {
+	e := &Error{Provider: c.cfg.Provider, Operation: req.Operation, StatusCode: hresp.StatusCode,
 		RetryAfter: ParseRetryAfter(hresp.Header.Get("Retry-After"), time.Now())}
 	code, msg := "", string(body)
 	if c.cfg.ParseError != nil {
 		code, msg = c.cfg.ParseError(body)
 	}
-	var secrets []Secret
+	secrets := req.Secrets
 	if c.cfg.Secrets != nil {
-		secrets = c.cfg.Secrets()
+		secrets = append(c.cfg.Secrets(), secrets...)
 	}
 	e.Code = Truncate(Scrub(code, secrets...))
 	e.Message = Truncate(Scrub(msg, secrets...))

@@ -91,3 +91,27 @@ func TestDoRetriesOnlyIdempotentCalls(t *testing.T) {
 		t.Fatalf("error not classified or not scrubbed: %v", err)
 	}
 }
+
+// A call's own secret that the upstream echoes across the point where the
+// message is cut must be removed whole, not half: secrets go before the cut.
+func TestRequestSecretsAreRemovedBeforeTheCut(t *testing.T) {
+	const secret = "S3ntinel-request-secret-0123456789abcdef"
+	body := strings.Repeat("x", maxMessage-len(secret)/2) + secret + " tail"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, body, http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	c := New(Config{Provider: "test"})
+	_, err := c.Do(context.Background(), Request{Operation: "Create", Secrets: []Secret{secret},
+		Build: func(ctx context.Context) (*http.Request, error) {
+			return http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
+		}})
+	if StatusCode(err) != http.StatusBadRequest {
+		t.Fatalf("err = %v, want a 400", err)
+	}
+	for i := 8; i <= len(secret); i++ {
+		if strings.Contains(err.Error(), secret[:i]) {
+			t.Fatalf("the first %d characters of the secret show: %v", i, err)
+		}
+	}
+}

@@ -16,8 +16,8 @@ import (
 func (c *Client) CreateAccount(ctx context.Context, req CreateAccountRequest) (CreateAccountResult, error) {
 	body := createAccountWire{Name: req.Name, Username: req.Username, Password: req.Password.Reveal()}
 	var w createAccountResultWire
-	if err := c.post(ctx, OpCreateAccount, "/admin/createAccount", false, body, &w); err != nil {
-		return CreateAccountResult{}, scrub(err, req.Password)
+	if err := c.post(ctx, OpCreateAccount, "/admin/createAccount", false, body, &w, req.Password); err != nil {
+		return CreateAccountResult{}, err
 	}
 	return CreateAccountResult{Account: w.Account, User: w.User, InitialToken: w.InitialToken.token()}, nil
 }

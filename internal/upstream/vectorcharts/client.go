@@ -123,14 +123,15 @@ func (c *Client) get(ctx context.Context, op, path string, q url.Values, out any
 	return c.http.Decode(op, resp, out)
 }
 
-// post sends body as JSON. Only idempotent posts are retried.
-func (c *Client) post(ctx context.Context, op, path string, idempotent bool, body, out any) error {
+// post sends body as JSON. Only idempotent posts are retried. secrets are
+// values in body that must not show in an error.
+func (c *Client) post(ctx context.Context, op, path string, idempotent bool, body, out any, secrets ...httpapi.Secret) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return &httpapi.Error{Provider: Provider, Operation: op, Err: err}
 	}
 	target := c.base + path
-	resp, err := c.http.Do(ctx, httpapi.Request{Operation: op, Idempotent: idempotent,
+	resp, err := c.http.Do(ctx, httpapi.Request{Operation: op, Idempotent: idempotent, Secrets: secrets,
 		Build: func(ctx context.Context) (*http.Request, error) {
 			return c.newRequest(ctx, http.MethodPost, target, payload)
 		}})
@@ -157,17 +158,6 @@ func (c *Client) newRequest(ctx context.Context, method, target string, body []b
 		req.Header.Set("Content-Type", "application/json")
 	}
 	return req, nil
-}
-
-// scrub removes per-call secrets (a new account's password) from an upstream
-// error message: Config.Secrets only knows the admin token.
-func scrub(err error, secrets ...httpapi.Secret) error {
-	var e *httpapi.Error
-	if errors.As(err, &e) {
-		e.Message = httpapi.Scrub(e.Message, secrets...)
-		e.Code = httpapi.Scrub(e.Code, secrets...)
-	}
-	return err
 }
 
 // ParseError reads the undocumented error body leniently: {"error":"…"},
