@@ -77,20 +77,58 @@ func (r *AccountReconciler) allowed(ctx context.Context, a *v1alpha1.Account, ob
 	if !ok || cp.Spec.NamespaceSelector == nil {
 		return nil
 	}
-	sel, err := metav1.LabelSelectorAsSelector(cp.Spec.NamespaceSelector)
+	match, err := r.namespaceMatches(ctx, a.Namespace, cp.Spec.NamespaceSelector)
 	if err != nil {
 		return provider.Terminalf(v1alpha1.ReasonProviderNotAllowed,
 			"spec.providerRef: ClusterAccountProvider %q has an invalid namespaceSelector", cp.Name)
 	}
-	var ns corev1.Namespace
-	if err := r.Get(ctx, client.ObjectKey{Name: a.Namespace}, &ns); err != nil {
-		return err
-	}
-	if !sel.Matches(labels.Set(ns.Labels)) {
+	if !match {
 		return provider.Terminalf(v1alpha1.ReasonProviderNotAllowed,
 			"spec.providerRef: ClusterAccountProvider %q does not allow namespace %q", cp.Name, a.Namespace)
 	}
 	return nil
+}
+
+// adoptionAllowed: through a ClusterAccountProvider, spec.externalID may take
+// over an existing upstream account only from namespaces its
+// adoptionNamespaceSelector selects; otherwise any tenant could claim, rename
+// or delete another team's account by its id. A namespaced AccountProvider
+// uses the tenant's own credentials, so adoption through it is the tenant's
+// own business.
+func (r *AccountReconciler) adoptionAllowed(ctx context.Context, a *v1alpha1.Account, obj v1alpha1.ProviderObject) error {
+	cp, ok := obj.(*v1alpha1.ClusterAccountProvider)
+	if !ok {
+		return nil
+	}
+	refuse := func(why string) error {
+		return provider.Terminalf(v1alpha1.ReasonAdoptionNotAllowed,
+			"spec.externalID: ClusterAccountProvider %q %s; ask its administrator to select namespace %q "+
+				"in spec.adoptionNamespaceSelector, or remove spec.externalID to create a new account", cp.Name, why, a.Namespace)
+	}
+	if cp.Spec.AdoptionNamespaceSelector == nil {
+		return refuse("does not allow adopting existing upstream accounts")
+	}
+	match, err := r.namespaceMatches(ctx, a.Namespace, cp.Spec.AdoptionNamespaceSelector)
+	if err != nil {
+		return refuse("has an invalid adoptionNamespaceSelector")
+	}
+	if !match {
+		return refuse("does not allow this namespace to adopt existing upstream accounts")
+	}
+	return nil
+}
+
+// namespaceMatches reports whether the namespace's labels match sel.
+func (r *AccountReconciler) namespaceMatches(ctx context.Context, name string, sel *metav1.LabelSelector) (bool, error) {
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	if err != nil {
+		return false, err
+	}
+	var ns corev1.Namespace
+	if err := r.Get(ctx, client.ObjectKey{Name: name}, &ns); err != nil {
+		return false, err
+	}
+	return s.Matches(labels.Set(ns.Labels)), nil
 }
 
 // errProviderPending: the provider has not been verified yet; wait for it.

@@ -56,6 +56,9 @@ func (r *AccountReconciler) refreshStatus(ctx context.Context, p *pass) error {
 func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 	a := p.a
 	if a.Spec.ExternalID != "" {
+		if err := r.adoptionAllowed(ctx, a, p.b.object); err != nil {
+			return err
+		}
 		a.Status.AccountID = a.Spec.ExternalID
 		r.Events.normal(a, "Adopted", fmt.Sprintf("adopting upstream account %s from spec.externalID", a.Spec.ExternalID))
 		return nil

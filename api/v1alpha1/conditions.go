@@ -20,6 +20,9 @@ const (
 	ReasonProviderNotFound   = "ProviderNotFound"
 	ReasonProviderNotReady   = "ProviderNotReady"
 	ReasonProviderNotAllowed = "ProviderNotAllowed"
+	// ReasonAdoptionNotAllowed: spec.externalID names an upstream account the
+	// ClusterAccountProvider does not let this namespace adopt.
+	ReasonAdoptionNotAllowed = "AdoptionNotAllowed"
 	ReasonProviderMismatch   = "ProviderMismatch"
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonAlreadyExists      = "AlreadyExists"

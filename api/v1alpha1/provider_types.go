@@ -165,6 +165,15 @@ type ClusterAccountProviderSpec struct {
 	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="spec.namespaceSelector.matchExpressions operator must be one of In, NotIn, Exists, DoesNotExist"
 	// +optional
 	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+	// adoptionNamespaceSelector limits which namespaces' Accounts may adopt an
+	// existing upstream account with spec.externalID through this provider.
+	// The accounts behind a shared provider belong to many teams, and adopting
+	// one hands its settings, its tokens and its deletion to the adopting
+	// namespace. Absent: no namespace may adopt. Empty ({}): every namespace
+	// that namespaceSelector allows.
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="spec.adoptionNamespaceSelector.matchExpressions operator must be one of In, NotIn, Exists, DoesNotExist"
+	// +optional
+	AdoptionNamespaceSelector *metav1.LabelSelector `json:"adoptionNamespaceSelector,omitempty"`
 }
 
 // ClusterAccountProvider is a cluster-wide upstream account API. Its Secret
