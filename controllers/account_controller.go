@@ -75,6 +75,9 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (ctrl.Result, *ou
 		if err := r.Update(ctx, a); err != nil {
 			return ctrl.Result{}, nil, err
 		}
+		// The update answered with the object as stored, status included:
+		// as fresh as an uncached read.
+		p.before, p.fresh = a.Status.DeepCopy(), true
 	}
 	if a.Annotations[v1alpha1.AnnotationPaused] == "true" {
 		o := outcome{PhasePaused, v1alpha1.ReasonPaused, "the paused annotation stops all upstream calls"}
@@ -141,6 +144,7 @@ type pass struct {
 	b      *binding
 	conn   *connection
 	req    *provider.Request
+	fresh  bool // a.Status came from the API server in this pass, not the cache
 }
 
 // persistStatus writes the status at once, for the write-ahead create marker,

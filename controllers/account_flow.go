@@ -24,7 +24,7 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result
 	p.conn = conn
 	p.req = &provider.Request{Account: p.a, Connection: conn.data,
 		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
-	if p.a.Status.AccountID == "" {
+	if p.a.Status.AccountID == "" && !p.fresh {
 		if err := r.refreshStatus(ctx, p); err != nil {
 			return ctrl.Result{}, nil, err
 		}
@@ -40,14 +40,16 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result
 // refreshStatus reads the status from the API server before a create or adopt
 // decision: the cache can lag behind this controller's own last write, and a
 // stale view (no id yet, or a create marker already cleared after a refused
-// create) would create a second account or adopt someone else's.
+// create) would create a second account or adopt someone else's. A pass that
+// has just added the finalizer skips it: the update answered with the stored
+// object, status included.
 func (r *AccountReconciler) refreshStatus(ctx context.Context, p *pass) error {
 	fresh := &v1alpha1.Account{}
 	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(p.a), fresh); err != nil {
 		return err
 	}
 	p.a.Status = *fresh.Status.DeepCopy()
-	p.before = fresh.Status.DeepCopy()
+	p.before, p.fresh = fresh.Status.DeepCopy(), true
 	return nil
 }
 
