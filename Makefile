@@ -64,13 +64,17 @@ demo: ## Run the operator locally (control plane, sandbox upstreams, manager) wi
 
 .PHONY: test-e2e
 test-e2e: ## End-to-end tests: the manager binary driven by kubectl against a local control plane and the upstream sandbox.
-	@$(ASSETS_CMD); set -x; E2E=1 KUBEBUILDER_ASSETS="$$assets" go test -count=1 -timeout 30m $(GO_TEST_FLAGS) ./test/e2e/ ./hack/demo/
+	@$(ASSETS_CMD); set -x; E2E=1 KUBEBUILDER_ASSETS="$$assets" go test -count=1 -timeout 30m $(GO_TEST_FLAGS) ./test/e2e/ ./hack/demo/ ./hack/chaos/
 
 ##@ Measure
 
 .PHONY: bench
 bench: ## Scale benchmark, not a test (minutes): floors, N Accounts to Ready, steady state, restart, memory, scale curve. BENCH_FLAGS=-h lists knobs.
 	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench $(BENCH_FLAGS)
+
+.PHONY: chaos
+chaos: ## Chaos run, not a test (minutes): manager SIGKILLs, an upstream fault storm, a kube-apiserver outage; table + JSON. CHAOS_FLAGS=-h lists knobs.
+	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go run ./hack/chaos $(CHAOS_FLAGS)
 
 ##@ Build
 

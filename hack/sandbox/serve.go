@@ -133,7 +133,7 @@ func printBanner(w io.Writer, c config, byName map[string]*service) error {
 		"ccm           %s  Basic login on POST /v1/sys/auth as %q, password %q\n"+
 		"scp           %s  HMAC access key %q, secret key %q, organization %q (use as cloudControlURL and organizationURL)\n"+
 		"vectorcharts  %s  Bearer admin API token %q\n"+
-		"admin         %s  /ccm/ /scp/ /vectorcharts/ (GET accounts, calls, codes; POST faults, latency, ratelimit, reset) and GET /healthz\n",
+		"admin         %s  /ccm/ /scp/ /vectorcharts/ (GET accounts, calls, codes, rate; POST faults, latency, ratelimit, reset) and GET /healthz\n",
 		byName["ccm"].url(), c.ccmUser, c.ccmPassword,
 		byName["scp"].url(), c.scpAccessKey, c.scpSecretKey, scp.DefaultOrganizationID,
 		byName["vectorcharts"].url(), c.vcAdminToken,

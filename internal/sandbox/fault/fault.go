@@ -1,6 +1,7 @@
 // Package fault is the fault-injection and call-counting layer every sandbox
-// wraps its routes in: fail the next N calls of an operation, add latency,
-// commit a call then fail or drop its response, and answer 429 above a rate.
+// wraps its routes in: fail the next N calls of an operation, add latency
+// (with occasional spikes), commit a call then fail or drop its response,
+// answer 429 above a rate, and record the highest request rate seen.
 package fault
 
 import (
@@ -36,10 +37,13 @@ const (
 	CommitThenDrop Mode = "CommitThenDrop"
 )
 
-// Latency is added to every call: Fixed plus a uniform random part up to Jitter.
+// Latency is added to every call: Fixed plus a uniform random part up to
+// Jitter, plus Spike for a SpikeProbability share of calls.
 type Latency struct {
-	Fixed  time.Duration `json:"fixed"`
-	Jitter time.Duration `json:"jitter"`
+	Fixed            time.Duration `json:"fixed"`
+	Jitter           time.Duration `json:"jitter"`
+	Spike            time.Duration `json:"spike,omitempty"`
+	SpikeProbability float64       `json:"spikeProbability,omitempty"`
 }
 
 // Injector holds the faults and counters of one sandbox. Safe for concurrent use.
@@ -50,11 +54,14 @@ type Injector struct {
 	limiter *limiter
 	calls   map[string]int
 	codes   map[string]map[int]int
+	rates   *rates
+	now     func() time.Time // the clock; tests replace it
 }
 
 // New returns an injector with no faults.
 func New() *Injector {
-	return &Injector{calls: map[string]int{}, codes: map[string]map[int]int{}}
+	return &Injector{calls: map[string]int{}, codes: map[string]map[int]int{},
+		rates: newRates(), now: time.Now}
 }
 
 // Add appends a rule.
@@ -83,7 +90,7 @@ func (in *Injector) SetRateLimit(rps float64, burst int) {
 	defer in.mu.Unlock()
 	in.limiter = nil
 	if rps > 0 {
-		in.limiter = newLimiter(rps, burst)
+		in.limiter = newLimiter(rps, burst, in.now())
 	}
 }
 
@@ -119,11 +126,11 @@ func (in *Injector) Codes() map[string]map[int]int {
 	return out
 }
 
-// ResetCalls zeroes the counters.
+// ResetCalls zeroes the counters and the peak rates.
 func (in *Injector) ResetCalls() {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	in.calls, in.codes = map[string]int{}, map[string]map[int]int{}
+	in.calls, in.codes, in.rates = map[string]int{}, map[string]map[int]int{}, newRates()
 }
 
 // decision is what happens to one call.
@@ -136,12 +143,17 @@ type decision struct {
 func (in *Injector) decide(op string) decision {
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	now := in.now()
 	in.calls[op]++
+	in.rates.add(op, now)
 	d := decision{delay: in.latency.Fixed}
 	if in.latency.Jitter > 0 {
 		d.delay += time.Duration(rand.Int64N(int64(in.latency.Jitter)))
 	}
-	if in.limiter != nil && !in.limiter.allow(time.Now()) {
+	if in.latency.Spike > 0 && rand.Float64() < in.latency.SpikeProbability {
+		d.delay += in.latency.Spike
+	}
+	if in.limiter != nil && !in.limiter.allow(now) {
 		d.limited = true
 		return d
 	}
@@ -181,9 +193,9 @@ type limiter struct {
 	last   time.Time
 }
 
-func newLimiter(rps float64, burst int) *limiter {
+func newLimiter(rps float64, burst int, now time.Time) *limiter {
 	b := float64(max(burst, 1))
-	return &limiter{rate: rps, burst: b, tokens: b, last: time.Now()}
+	return &limiter{rate: rps, burst: b, tokens: b, last: now}
 }
 
 func (l *limiter) allow(now time.Time) bool {

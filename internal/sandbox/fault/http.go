@@ -91,12 +91,15 @@ func (d *discard) Write(b []byte) (int, error) { return d.buf.Write(b) }
 func (d *discard) WriteHeader(int)             {}
 
 // AdminHandler serves the fault and counter endpoints under a prefix the caller
-// mounts (e.g. /admin/): GET calls, GET codes, POST faults (a Rule), POST
-// latency, POST ratelimit {rps, burst}, POST reset.
+// mounts (e.g. /admin/): GET calls, GET codes, GET rate (peak requests in
+// any one second, see Rates), POST faults (a Rule), POST latency
+// {FixedMillis, JitterMillis, SpikeMillis, SpikeProbability}, POST ratelimit
+// {rps, burst}, POST reset (faults, counters and peak rates).
 func (in *Injector) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /calls", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Calls()) })
 	mux.HandleFunc("GET /codes", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Codes()) })
+	mux.HandleFunc("GET /rate", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Rates()) })
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
 		var rule Rule
 		if !readJSON(w, r, &rule) {
@@ -106,12 +109,20 @@ func (in *Injector) AdminHandler() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /latency", func(w http.ResponseWriter, r *http.Request) {
-		var l struct{ FixedMillis, JitterMillis int }
+		var l struct {
+			FixedMillis, JitterMillis, SpikeMillis int
+			SpikeProbability                       float64
+		}
 		if !readJSON(w, r, &l) {
 			return
 		}
+		if l.FixedMillis < 0 || l.JitterMillis < 0 || l.SpikeMillis < 0 || l.SpikeProbability < 0 || l.SpikeProbability > 1 {
+			http.Error(w, "latencies must not be negative and SpikeProbability must be in [0,1]", http.StatusBadRequest)
+			return
+		}
 		in.SetLatency(Latency{Fixed: time.Duration(l.FixedMillis) * time.Millisecond,
-			Jitter: time.Duration(l.JitterMillis) * time.Millisecond})
+			Jitter: time.Duration(l.JitterMillis) * time.Millisecond, Spike: time.Duration(l.SpikeMillis) * time.Millisecond,
+			SpikeProbability: l.SpikeProbability})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /ratelimit", func(w http.ResponseWriter, r *http.Request) {

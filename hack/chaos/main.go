@@ -1,0 +1,146 @@
+// Command chaos runs the operator through failures on the local control
+// plane (make chaos): the manager binary, the sandbox binary and envtest's
+// kube-apiserver and etcd as real processes (internal/localenv). Scenarios:
+//
+//   - crash: N Accounts per upstream while the manager is SIGKILLed at random
+//     intervals and restarted, until all are Ready; then all deleted.
+//   - storm: the sandbox fails, throttles, slows and drops calls; each
+//     provider has a rateLimit, and the highest request rate the sandbox saw
+//     must stay within it.
+//   - apiserver: kube-apiserver is stopped mid-run and started again; the
+//     manager must recover without help (it is restarted only if it exited,
+//     as a kubelet would).
+//
+// Each reports duplicates upstream, Accounts with a bad connection Secret and
+// upstream accounts left after deletion (all must be 0), plus time to
+// converge and call counts. It prints a table, writes a JSON file, and exits
+// non-zero if a must-be-zero figure is not zero or a scenario did not
+// converge. It stops every process it started, also on Ctrl-C.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "chaos:", err)
+		os.Exit(1)
+	}
+}
+
+// scenarioNames in the order "all" runs them.
+var scenarioNames = []string{"crash", "storm", "apiserver"}
+
+// config is what the flags set.
+type config struct {
+	perUpstream   int
+	killMin       time.Duration
+	killMax       time.Duration
+	scenarios     []string
+	apiserverDown time.Duration
+	timeout       time.Duration
+	phaseTimeout  time.Duration
+	stormRPS      int
+	stormBurst    int
+	out           string
+	stateDir      string
+}
+
+func parseFlags(args []string, out io.Writer) (config, error) {
+	var c config
+	var kill, scenarios string
+	home, _ := os.UserHomeDir()
+	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.IntVar(&c.perUpstream, "n", 100, "Accounts per upstream (ccm, scp, vectorcharts) in each scenario")
+	fs.StringVar(&kill, "kill-interval", "1s-5s", "crash: the manager is SIGKILLed after a random time in this range, MIN-MAX")
+	fs.StringVar(&scenarios, "scenario", "all", "crash, storm, apiserver, a comma-separated list of them, or all")
+	fs.DurationVar(&c.apiserverDown, "apiserver-down", 20*time.Second, "apiserver: how long kube-apiserver stays stopped")
+	fs.DurationVar(&c.timeout, "timeout", 90*time.Minute, "bound of the whole run")
+	fs.DurationVar(&c.phaseTimeout, "phase-timeout", 20*time.Minute, "bound of each wait for the Accounts to become Ready or to be gone")
+	fs.IntVar(&c.stormRPS, "storm-rps", 20, "storm: each provider's rateLimit.requestsPerSecond")
+	fs.IntVar(&c.stormBurst, "storm-burst", 20, "storm: each provider's rateLimit.burst")
+	fs.StringVar(&c.stateDir, "state-dir", filepath.Join(home, ".cache", "account-operator", "chaos"),
+		"directory for binaries, logs, kubeconfig and cluster data; wiped at start")
+	fs.StringVar(&c.out, "out", "", "JSON results file (default <state-dir>/results.json)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var err error
+	if c.killMin, c.killMax, err = parseRange(kill); err != nil {
+		return c, fmt.Errorf("-kill-interval: %w", err)
+	}
+	if c.scenarios, err = parseScenarios(scenarios); err != nil {
+		return c, fmt.Errorf("-scenario: %w", err)
+	}
+	switch {
+	case c.perUpstream < 1 || c.perUpstream > 1000:
+		return c, errors.New("-n must be 1 to 1000")
+	case c.apiserverDown <= 0 || c.timeout <= 0 || c.phaseTimeout <= 0:
+		return c, errors.New("-apiserver-down, -timeout and -phase-timeout must be positive")
+	case c.stormRPS < 1 || c.stormBurst < 1:
+		return c, errors.New("-storm-rps and -storm-burst must be at least 1")
+	}
+	if c.out == "" {
+		c.out = filepath.Join(c.stateDir, "results.json")
+	}
+	return c, nil
+}
+
+// parseRange reads "1s-5s".
+func parseRange(s string) (lo, hi time.Duration, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q is not MIN-MAX, e.g. 1s-5s", s)
+	}
+	if lo, err = time.ParseDuration(a); err == nil {
+		hi, err = time.ParseDuration(b)
+	}
+	if err == nil && (lo <= 0 || hi < lo) {
+		err = fmt.Errorf("%q: need 0 < MIN <= MAX", s)
+	}
+	return lo, hi, err
+}
+
+func parseScenarios(s string) ([]string, error) {
+	if s == "all" {
+		return scenarioNames, nil
+	}
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if !isScenario(n) {
+			return nil, fmt.Errorf("unknown scenario %q (want %s or all)", n, strings.Join(scenarioNames, ", "))
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func isScenario(n string) bool {
+	for _, s := range scenarioNames {
+		if s == n {
+			return true
+		}
+	}
+	return false
+}

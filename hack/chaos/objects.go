@@ -1,0 +1,149 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/account-operator/account-operator/internal/localenv"
+)
+
+// upstreams are the sandbox's upstreams, named as its admin endpoint names them.
+var upstreams = []string{"ccm", "scp", "vectorcharts"}
+
+// rateLimit is a provider's spec.rateLimit.
+type rateLimit struct {
+	RequestsPerSecond int `json:"requestsPerSecond"`
+	Burst             int `json:"burst"`
+}
+
+// The YAML is what a user would apply: the credentials Secrets and one
+// AccountProvider per upstream pointing at the sandbox.
+var providersTmpl = template.Must(template.New("providers").Parse(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: {{.NS}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: ccm-admin, namespace: {{.NS}}}
+stringData: {username: {{.CCMUser}}, password: {{.CCMPassword}}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: scp-admin, namespace: {{.NS}}}
+stringData: {accessKey: {{.SCPAccessKey}}, secretKey: {{.SCPSecretKey}}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: vectorcharts-admin, namespace: {{.NS}}}
+stringData: {token: {{.VCToken}}}
+---
+apiVersion: accounts.operator.dev/v1alpha1
+kind: AccountProvider
+metadata: {name: ccm, namespace: {{.NS}}}
+spec:
+  ccm: {url: {{.URLs.CCM}}, credentialsSecretRef: {name: ccm-admin}}
+{{- .Limit}}
+---
+apiVersion: accounts.operator.dev/v1alpha1
+kind: AccountProvider
+metadata: {name: scp, namespace: {{.NS}}}
+spec:
+  scp: {cloudControlURL: {{.URLs.SCP}}, organizationURL: {{.URLs.SCP}}, credentialsSecretRef: {name: scp-admin}}
+{{- .Limit}}
+---
+apiVersion: accounts.operator.dev/v1alpha1
+kind: AccountProvider
+metadata: {name: vectorcharts, namespace: {{.NS}}}
+spec:
+  vectorCharts: {url: {{.URLs.VectorCharts}}, credentialsSecretRef: {name: vectorcharts-admin}}
+{{- .Limit}}
+`))
+
+func providersYAML(ns string, urls localenv.SandboxURLs, rl *rateLimit) string {
+	limit := ""
+	if rl != nil {
+		limit = fmt.Sprintf("\n  rateLimit: {requestsPerSecond: %d, burst: %d}", rl.RequestsPerSecond, rl.Burst)
+	}
+	return render(providersTmpl, map[string]any{"NS": ns, "URLs": urls, "Limit": limit,
+		"CCMUser": localenv.CCMUser, "CCMPassword": localenv.CCMPassword,
+		"SCPAccessKey": localenv.SCPAccessKey, "SCPSecretKey": localenv.SCPSecretKey,
+		"VCToken": localenv.VectorChartsAdminKey})
+}
+
+// accountTmpl is one Account per upstream, deleted upstream with it.
+var accountTmpl = map[string]*template.Template{
+	"ccm": template.Must(template.New("ccm").Parse(`apiVersion: accounts.operator.dev/v1alpha1
+kind: Account
+metadata: {name: {{.Name}}, namespace: {{.NS}}}
+spec:
+  providerRef: {kind: AccountProvider, name: ccm}
+  deletionPolicy: Delete
+  displayName: {{.Name}}
+  ccm:
+    authConfigs:
+    - password: {require2FA: true, administratorsOnly: false}
+    azureCVMPCRPriority: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
+`)),
+	"scp": template.Must(template.New("scp").Parse(`apiVersion: accounts.operator.dev/v1alpha1
+kind: Account
+metadata: {name: {{.Name}}, namespace: {{.NS}}}
+spec:
+  providerRef: {kind: AccountProvider, name: scp}
+  deletionPolicy: Delete
+  scp:
+    landingZoneID: lz-chaos
+    parentUnitID: ou-one
+    email: {{.Name}}@{{.NS}}.example.com
+    ssoUser: {email: lead@{{.NS}}.example.com, name: {{.Name}}-lead, realName: Team Lead}
+`)),
+	"vectorcharts": template.Must(template.New("vectorcharts").Parse(`apiVersion: accounts.operator.dev/v1alpha1
+kind: Account
+metadata: {name: {{.Name}}, namespace: {{.NS}}}
+spec:
+  providerRef: {kind: AccountProvider, name: vectorcharts}
+  deletionPolicy: Delete
+  displayName: {{.Name}}
+  vectorCharts:
+    username: {{.Key}}
+`)),
+}
+
+// account is one Account of a scenario and the key that makes its upstream
+// account unique: the CCM and SCP account name, the VectorCharts username.
+type account struct {
+	Upstream, NS, Name, Key string
+}
+
+// accountsFor lists n Accounts per upstream, named <scenario>-<upstream>-NNN.
+func accountsFor(scenario, ns string, n int) []account {
+	var out []account
+	for _, u := range upstreams {
+		for i := range n {
+			a := account{Upstream: u, NS: ns, Name: fmt.Sprintf("%s-%s-%03d", scenario, u, i)}
+			a.Key = a.Name
+			if u == "vectorcharts" {
+				a.Key = a.Name + "@" + ns + ".example.com"
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func accountsYAML(accts []account) string {
+	docs := make([]string, 0, len(accts))
+	for _, a := range accts {
+		docs = append(docs, render(accountTmpl[a.Upstream], a))
+	}
+	return strings.Join(docs, "---\n")
+}
+
+func render(t *template.Template, data any) string {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		panic(err) // the templates are constants: a failure is a bug here
+	}
+	return b.String()
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Result is one scenario's outcome; the JSON file holds one per scenario.
+type Result struct {
+	Scenario        string  `json:"scenario"`
+	Accounts        int     `json:"accounts"`
+	Converged       bool    `json:"converged"`
+	ConvergeSeconds float64 `json:"convergeSeconds"`
+	Deleted         bool    `json:"deleted"`
+	DeleteSeconds   float64 `json:"deleteSeconds"`
+
+	// Must be zero.
+	Duplicates      int `json:"duplicatesUpstream"`
+	Unmatched       int `json:"accountsNotMatchingTheirUpstreamAccount"`
+	Strays          int `json:"upstreamAccountsNoAccountAskedFor"`
+	BadSecrets      int `json:"accountsWithABadConnectionSecret"`
+	LeftAfterDelete int `json:"upstreamAccountsLeftAfterDelete"`
+
+	// Informational: API tokens beyond the one each VectorCharts account
+	// needs, left upstream when a token was re-issued.
+	ExtraTokens int `json:"vectorChartsExtraAPITokens"`
+
+	ManagerKills  int `json:"managerKills"`
+	ManagerExits  int `json:"managerExitsNotCausedByTheHarness"`
+	ManagerStarts int `json:"managerStartsByTheHarness"`
+	// Starts that failed because another process took the manager's
+	// freshly picked listener port first; started again at once.
+	PortRaces int `json:"managerStartsRetriedForAPortTaken"`
+
+	RateLimit *rateLimit                `json:"rateLimit,omitempty"`
+	Upstreams map[string]*UpstreamStats `json:"upstreams"`
+	APIServer *APIServerStats           `json:"apiserver,omitempty"`
+
+	Details []string `json:"details,omitempty"` // what each non-zero figure is made of
+	Errors  []string `json:"errors,omitempty"`
+	Failed  []string `json:"failed,omitempty"`
+	Pass    bool     `json:"pass"`
+}
+
+// UpstreamStats are one upstream's counters over a scenario.
+type UpstreamStats struct {
+	Calls                 map[string]int `json:"callsByOperation"`
+	TotalCalls            int            `json:"totalCalls"`
+	Answered5xx           int            `json:"answered5xx"`
+	Answered429           int            `json:"answered429"`
+	CommittedNoAnswer     int            `json:"committedThenDropped"`
+	CreateCalls           int            `json:"createAccountCalls"`
+	CreateCallsPerAccount float64        `json:"createAccountCallsPerAccount"`
+	PeakRequestsPerSecond int            `json:"peakRequestsPerSecond"`
+	PeakAt                time.Time      `json:"peakAt,omitzero"`
+	PeakByOperation       map[string]int `json:"peakRequestsPerSecondByOperation"`
+	RateBound             int            `json:"rateBound,omitempty"` // requestsPerSecond + burst, when a rateLimit is set
+}
+
+// APIServerStats describe the kube-apiserver outage.
+type APIServerStats struct {
+	Stopped               bool    `json:"stopped"`
+	DownSeconds           float64 `json:"downSeconds"`  // from the stop until it serves again
+	StartSeconds          float64 `json:"startSeconds"` // of which its start took this long
+	UpstreamCreatedAtStop int     `json:"upstreamAccountsCreatedAtStop"`
+	ReadyAtStop           int     `json:"accountsReadyAtStop"`
+	ManagerExited         bool    `json:"managerExited"`
+	RecoverySeconds       float64 `json:"recoverySeconds"` // from kube-apiserver's return to every Account Ready
+}
+
+// maxDetails bounds the details kept per scenario.
+const maxDetails = 20
+
+func (r *Result) note(format string, args ...any) {
+	if len(r.Details) < maxDetails {
+		r.Details = append(r.Details, fmt.Sprintf(format, args...))
+	}
+}
+
+// judge decides Pass: converged and deleted, every must-be-zero figure zero,
+// the disruption really happened, and in the storm every upstream's peak
+// rate within its provider's bound.
+func (r *Result) judge() {
+	check := func(bad bool, what string) {
+		if bad {
+			r.Failed = append(r.Failed, what)
+		}
+	}
+	check(len(r.Errors) > 0, "error: "+strings.Join(r.Errors, "; "))
+	check(!r.Converged, "did not converge")
+	check(!r.Deleted, "Accounts not all deleted")
+	check(r.Duplicates != 0, fmt.Sprintf("%d duplicates upstream", r.Duplicates))
+	check(r.Unmatched != 0, fmt.Sprintf("%d Accounts not matching their upstream account", r.Unmatched))
+	check(r.Strays != 0, fmt.Sprintf("%d upstream accounts no Account asked for", r.Strays))
+	check(r.BadSecrets != 0, fmt.Sprintf("%d Accounts with a bad connection Secret", r.BadSecrets))
+	check(r.LeftAfterDelete != 0, fmt.Sprintf("%d upstream accounts left after deletion", r.LeftAfterDelete))
+	switch r.Scenario {
+	case "crash":
+		check(r.ManagerKills == 0, "the manager was never killed")
+		check(r.ManagerExits != 0, fmt.Sprintf("the manager exited %d times by itself", r.ManagerExits))
+	case "storm":
+		check(r.ManagerExits != 0, fmt.Sprintf("the manager exited %d times by itself (its rate limiter restarted)", r.ManagerExits))
+		for _, u := range upstreams {
+			if s := r.Upstreams[u]; s != nil && s.PeakRequestsPerSecond > s.RateBound {
+				check(true, fmt.Sprintf("%s: peak %d requests in 1s above the bound %d", u, s.PeakRequestsPerSecond, s.RateBound))
+			}
+		}
+	case "apiserver":
+		check(r.APIServer == nil || !r.APIServer.Stopped, "kube-apiserver was never stopped")
+	}
+	r.Pass = len(r.Failed) == 0
+}
+
+func (r *Result) verdict() string {
+	if r.Pass {
+		return "PASS"
+	}
+	return "FAIL: " + strings.Join(r.Failed, "; ")
+}
