@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,24 @@ const managerReadyTimeout = 90 * time.Second
 // old process's sockets. extraArgs go after Options.ManagerArgs and win,
 // for one run only. It fails if a manager is already running.
 func (e *Env) StartManager(ctx context.Context, extraArgs ...string) error {
+	for attempt := 1; ; attempt++ {
+		err := e.startManagerOnce(ctx, extraArgs)
+		if err == nil || attempt == portRaceAttempts || !strings.Contains(err.Error(), portTaken) {
+			return err
+		}
+	}
+}
+
+// portTaken is how the manager says one of its listener ports was taken: the
+// ports are picked free just before the start, and under heavy connection
+// churn another socket can take one first. StartManager then tries again with
+// new ports, up to portRaceAttempts times.
+const (
+	portTaken        = "address already in use"
+	portRaceAttempts = 3
+)
+
+func (e *Env) startManagerOnce(ctx context.Context, extraArgs []string) error {
 	if e.manager != nil && !e.manager.exited() {
 		return fmt.Errorf("manager already running (pid %d)", e.manager.pid())
 	}
