@@ -72,6 +72,11 @@ test-e2e: ## End-to-end tests: the manager binary driven by kubectl against a lo
 bench: ## Scale benchmark, not a test (minutes): floors, N Accounts to Ready, steady state, restart, memory, scale curve. BENCH_FLAGS=-h lists knobs.
 	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench $(BENCH_FLAGS)
 
+FUZZTIME ?= 60s
+.PHONY: fuzz
+fuzz: ## Run every Go fuzz target for FUZZTIME each (FUZZ=<regex> picks targets); seed corpora run in make test.
+	FUZZTIME=$(FUZZTIME) hack/fuzz.sh $(FUZZ)
+
 .PHONY: chaos
 chaos: ## Chaos run, not a test (minutes): manager SIGKILLs, an upstream fault storm, a kube-apiserver outage; table + JSON. CHAOS_FLAGS=-h lists knobs.
 	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go run ./hack/chaos $(CHAOS_FLAGS)

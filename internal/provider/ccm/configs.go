@@ -65,16 +65,26 @@ func planConfigs(want []ccm.AuthenticationConfig, wantMarks, kept, applied []str
 
 // bindNew fills ids of the added positions with the ids that appeared
 // upstream (fresh), matching by content; an id CCM did not report stays "",
-// and the next observation binds it by content.
+// and the next observation binds it by content. Added configs that CCM shows
+// alike but that differ in hidden secrets stay "" too: which fresh id holds
+// which secret cannot be told, and a wrong guess would record the mark of one
+// secret against the other's id, so a later rotation would miss it (found by
+// FuzzDiff). The cost is one extra PATCH on the next observation.
 func bindNew(want []ccm.AuthenticationConfig, ids []string, added []int, fresh map[string]ccm.AuthenticationConfig) {
 	b := newBinder(nil, fresh)
 	vis := visibles(want)
+	shown := map[string]int{}
+	for _, i := range added {
+		if hasSecret(want[i]) {
+			shown[vis[i]]++
+		}
+	}
 	for _, match := range []func(i int, id string) bool{
 		func(i int, id string) bool { return b.vis[id] == vis[i] },
 		func(i int, id string) bool { return kindOf(fresh[id]) == kindOf(want[i]) },
 	} {
 		for _, i := range added {
-			if ids[i] == "" {
+			if ids[i] == "" && shown[vis[i]] < 2 {
 				ids[i] = b.take(func(id string) bool { return match(i, id) })
 			}
 		}

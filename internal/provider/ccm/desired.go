@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -102,6 +103,11 @@ func secretKey(ctx context.Context, r provider.Resolver, field string, sel v1alp
 	}
 	if len(b) == 0 {
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "%s: Secret %q key %q is empty", field, sel.Name, sel.Key)
+	}
+	if !utf8.Valid(b) {
+		// It goes to CCM in a JSON string, which would silently replace the
+		// bad bytes: CCM would hold another value than the Secret.
+		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "%s: Secret %q key %q must hold UTF-8 text", field, sel.Name, sel.Key)
 	}
 	return b, nil
 }

@@ -3,6 +3,7 @@ package scp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -102,10 +103,11 @@ func TestCreateUnknownLandingZoneIsInvalidSpec(t *testing.T) {
 	}
 }
 
-// A 400 (the name is too short for SCP) passes through, classified terminal.
+// A 400 passes through, classified terminal.
 func TestCreateRejectedPassesThrough(t *testing.T) {
 	f := newFixture(t, asyncOptions())
-	a := newAccount("ab")
+	f.sb.Faults().FailNext("CreateAccount", 1, http.StatusBadRequest, 0)
+	a := newAccount("rejected")
 	_, err := f.prov.Create(context.Background(), request(a))
 	if provider.Classify(err) != provider.ClassTerminal || provider.Reason(err) != v1alpha1.ReasonUpstreamRejected {
 		t.Fatalf("Create = %v, want terminal UpstreamRejected", err)
@@ -165,7 +167,11 @@ func TestCreateRefusesAnOutOfRangeNameLocally(t *testing.T) {
 	for _, a := range []*v1alpha1.Account{
 		newAccount("a-metadata-name-of-thirty-one-c"),
 		newAccount("ab"),
-		func() *v1alpha1.Account { a := newAccount("ok-name"); a.Spec.DisplayName = strings.Repeat("é", 31); return a }(),
+		func() *v1alpha1.Account {
+			a := newAccount("ok-name")
+			a.Spec.DisplayName = strings.Repeat("é", 31)
+			return a
+		}(),
 	} {
 		_, err := f.prov.Create(context.Background(), request(a))
 		if provider.Classify(err) != provider.ClassTerminal || provider.Reason(err) != v1alpha1.ReasonInvalidSpec ||

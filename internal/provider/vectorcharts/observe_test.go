@@ -136,7 +136,6 @@ func TestObserveGone(t *testing.T) {
 		t.Errorf("deleted account: Exists %v, err %v", obs.Exists, err)
 	}
 
-
 	unknown := existing("4242424242", "ghost@x.io")
 	if obs, err := e.p.Observe(ctxT(t), unknown); err != nil || obs.Exists {
 		t.Errorf("unknown id: Exists %v, err %v", obs.Exists, err)

@@ -59,6 +59,13 @@ func choosePassword(ctx context.Context, req *provider.Request, spec *v1alpha1.V
 		}
 		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, "spec.vectorCharts.passwordSecretRef", err)
 	}
+	if !utf8.Valid(pw) {
+		// It goes to the portal in a JSON string, which would silently
+		// replace the bad bytes: the account would get another password.
+		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec,
+			"spec.vectorCharts.passwordSecretRef: Secret %q key %q must hold UTF-8 text",
+			spec.PasswordSecretRef.Name, spec.PasswordSecretRef.Key)
+	}
 	if utf8.RuneCount(pw) < minPasswordRunes {
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec,
 			"spec.vectorCharts.passwordSecretRef: Secret %q key %q must hold at least %d characters",

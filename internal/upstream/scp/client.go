@@ -102,7 +102,23 @@ func baseURL(field, raw string) (string, error) {
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return "", fmt.Errorf("scp: %s must not carry a query, fragment or user info", field)
 	}
+	if !wireHost(u.Host) {
+		return "", fmt.Errorf("scp: %s host must be ASCII letters, digits, '-', '.', ':' or brackets", field)
+	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+// wireHost reports whether net/http sends host in the Host header exactly as
+// written, which the signature needs: it punycodes a non-ASCII host, drops an
+// IPv6 zone ("%eth0") and sends an empty Host for other odd characters, and
+// the server would then verify another URL than the one signed.
+func wireHost(host string) bool {
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !isUnreserved(c) && c != ':' && c != '[' && c != ']' {
+			return false
+		}
+	}
+	return host != ""
 }
 
 // call is one logical request.
