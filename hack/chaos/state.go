@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/account-operator/account-operator/internal/localenv"
@@ -43,32 +42,9 @@ func resetStateDir(dir string, say func(string, ...any)) error {
 	return os.WriteFile(filepath.Join(dir, marker), []byte("state of `make chaos`; wiped on every run\n"), 0o644)
 }
 
-// endPrevious stops the processes a previous run recorded that are still the
-// same processes (pid and start time): a chaos run still going is asked to
-// stop (SIGTERM) so it stops its own children; what is left is killed.
+// endPrevious stops what a previous run left running (see localenv.EndPrevious).
 func endPrevious(dir string, say func(string, ...any)) error {
-	procs, err := localenv.ReadPIDFile(pidFile(dir))
-	if err != nil {
-		return err
-	}
-	var runs, rest []localenv.Process
-	for _, p := range procs {
-		if p.Name == "chaos" {
-			runs = append(runs, p)
-		} else {
-			rest = append(rest, p)
-		}
-	}
-	if hit, err := localenv.Terminate(runs, syscall.SIGTERM, 90*time.Second); err != nil {
-		return err
-	} else if len(hit) > 0 {
-		say("Stopped the chaos run already going (pid %d)", hit[0].PID)
-	}
-	hit, err := localenv.Terminate(rest, syscall.SIGKILL, 15*time.Second)
-	if len(hit) > 0 {
-		say("Killed %d processes left over from a previous run", len(hit))
-	}
-	return err
+	return localenv.EndPrevious(pidFile(dir), "chaos", 90*time.Second, say)
 }
 
 // recordProcesses writes this program and every process of the environment

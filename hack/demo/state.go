@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/account-operator/account-operator/internal/localenv"
@@ -74,32 +73,9 @@ func checkOurs(dir string) error {
 	return nil
 }
 
-// endPrevious stops the processes recorded by a previous run that are still
-// the same processes (pid and start time). A demo still running is asked to
-// stop (SIGTERM) so it stops its own children; what is left is killed.
+// endPrevious stops what a previous run left running (see localenv.EndPrevious).
 func endPrevious(dir string, say func(string, ...any)) error {
-	procs, err := localenv.ReadPIDFile(pidFile(dir))
-	if err != nil {
-		return err
-	}
-	var demos, rest []localenv.Process
-	for _, p := range procs {
-		if p.Name == "demo" {
-			demos = append(demos, p)
-		} else {
-			rest = append(rest, p)
-		}
-	}
-	if hit, err := localenv.Terminate(demos, syscall.SIGTERM, 60*time.Second); err != nil {
-		return err
-	} else if len(hit) > 0 {
-		say("Stopped the demo already running (pid %d)", hit[0].PID)
-	}
-	hit, err := localenv.Terminate(rest, syscall.SIGKILL, 15*time.Second)
-	if len(hit) > 0 {
-		say("Killed %d processes left over from a previous run", len(hit))
-	}
-	return err
+	return localenv.EndPrevious(pidFile(dir), "demo", 60*time.Second, say)
 }
 
 // recordProcesses writes this demo and every process of the environment to

@@ -2,6 +2,7 @@ package localenv
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"os"
 	"os/exec"
@@ -145,4 +146,30 @@ func TestProcUsageOfSelf(t *testing.T) {
 		t.Error("want an error for a process that does not exist")
 	}
 	_ = buf[len(buf)-1]
+}
+
+func TestEndPreviousStopsTheRunThenKillsTheRest(t *testing.T) {
+	run, child := startSleep(t), startSleep(t)
+	run.Name, child.Name = "demo", "manager"
+	path := filepath.Join(t.TempDir(), "pids")
+	if err := WritePIDFile(path, []Process{run, child}); err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	say := func(f string, a ...any) { said = append(said, fmt.Sprintf(f, a...)) }
+	if err := EndPrevious(path, "demo", 5*time.Second, say); err != nil {
+		t.Fatal(err)
+	}
+	if run.Alive() || child.Alive() {
+		t.Fatal("a recorded process is still running")
+	}
+	want := []string{fmt.Sprintf("Stopped the demo run already going (pid %d)", run.PID),
+		"Killed 1 processes left over from a previous run"}
+	if strings.Join(said, "\n") != strings.Join(want, "\n") {
+		t.Errorf("said %q, want %q", said, want)
+	}
+	said = nil
+	if err := EndPrevious(filepath.Join(t.TempDir(), "none"), "demo", time.Second, say); err != nil || said != nil {
+		t.Errorf("no pid file: %v, said %q", err, said)
+	}
 }

@@ -163,3 +163,32 @@ func Terminate(procs []Process, sig syscall.Signal, timeout time.Duration) ([]Pr
 	}
 	return hit, nil
 }
+
+// EndPrevious stops what a previous run of a program recorded in pidFile and
+// is still running (same pid and start time): the run itself (the processes
+// named leader) is asked to stop with SIGTERM, given grace to stop its own
+// children; whatever is left is killed. say reports what was stopped.
+func EndPrevious(pidFile, leader string, grace time.Duration, say func(string, ...any)) error {
+	procs, err := ReadPIDFile(pidFile)
+	if err != nil {
+		return err
+	}
+	var runs, rest []Process
+	for _, p := range procs {
+		if p.Name == leader {
+			runs = append(runs, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	if hit, err := Terminate(runs, syscall.SIGTERM, grace); err != nil {
+		return err
+	} else if len(hit) > 0 {
+		say("Stopped the %s run already going (pid %d)", leader, hit[0].PID)
+	}
+	hit, err := Terminate(rest, syscall.SIGKILL, 15*time.Second)
+	if len(hit) > 0 {
+		say("Killed %d processes left over from a previous run", len(hit))
+	}
+	return err
+}
