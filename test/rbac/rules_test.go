@@ -38,7 +38,8 @@ const (
 // needed is the minimal ClusterRole: every grant the controllers use, with the
 // code that uses it.
 var needed = map[grant]need{
-	{api, "accounts", "get"}:    {"AccountReconciler.refreshStatus reads the Account uncached before a create or adopt decision", true},
+	{api, "accounts", "get"}: {"AccountReconciler.refreshStatus reads the Account uncached before a create or adopt decision " +
+		"in a pass that has not just written it (here: the retry after a failed CCM create)", true},
 	{api, "accounts", "list"}:   {"the manager's informer for Accounts (For) lists first; " + streamed, false},
 	{api, "accounts", "watch"}:  {"the manager's informer for Accounts", true},
 	{api, "accounts", "update"}: {"adding and removing the finalizer (r.Update in step and release)", true},

@@ -215,8 +215,12 @@ func startUpstreams() upstreamURLs {
 		DeferCleanup(ts.Close)
 		return ts.URL
 	}
+	ccm := sbccm.New(sbccm.Options{Users: []sbccm.User{{Email: ccmUser, Password: ccmPassword}}})
+	// The first CCM create fails (503), so a later pass decides again without
+	// a status fresh from its own write: the uncached Account read is used.
+	ccm.Faults().FailNext("CreateAccount", 1, http.StatusServiceUnavailable, 0)
 	return upstreamURLs{
-		ccm: serve(sbccm.New(sbccm.Options{Users: []sbccm.User{{Email: ccmUser, Password: ccmPassword}}}).Handler()),
+		ccm: serve(ccm.Handler()),
 		scp: serve(sbscp.New(sbscp.Options{Credentials: []sbscp.Credential{{AccessKey: scpAccess, SecretKey: scpSecret}}}).Handler()),
 		vc:  serve(sbvc.New(sbvc.Options{AdminTokens: []string{vcToken}}).Handler()),
 	}
