@@ -1,13 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/account-operator/account-operator/internal/localenv"
 )
@@ -116,14 +117,14 @@ func accountMetric(ctx context.Context, env *localenv.Env, name string) (float64
 	return v, nil
 }
 
-// sample is one line of the Prometheus text format.
+// sample is one sample of the manager's metrics.
 type sample struct {
 	name   string
 	labels map[string]string
 	value  float64
 }
 
-// scrape reads the manager's metrics endpoint.
+// scrape reads the manager's metrics endpoint (counters and gauges).
 func scrape(ctx context.Context, env *localenv.Env) ([]sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -139,40 +140,22 @@ func scrape(ctx context.Context, env *localenv.Env) ([]sample, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("manager metrics: %s", resp.Status)
 	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("manager metrics: %w", err)
+	}
 	var out []sample
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if s, ok := parseSample(sc.Text()); ok {
+	for name, f := range families {
+		for _, m := range f.GetMetric() {
+			s := sample{name: name, labels: map[string]string{}, value: m.GetCounter().GetValue() + m.GetGauge().GetValue()}
+			for _, l := range m.GetLabel() {
+				s.labels[l.GetName()] = l.GetValue()
+			}
 			out = append(out, s)
 		}
 	}
-	return out, sc.Err()
-}
-
-// parseSample reads `name{a="x",b="y"} 12`; label values with commas or
-// quotes are not needed here and not handled.
-func parseSample(line string) (sample, bool) {
-	if line == "" || line[0] == '#' {
-		return sample{}, false
-	}
-	head, value, found := strings.Cut(line, " ")
-	if !found {
-		return sample{}, false
-	}
-	s := sample{labels: map[string]string{}}
-	name, labels, hasLabels := strings.Cut(head, "{")
-	s.name = name
-	if hasLabels {
-		for _, l := range strings.Split(strings.TrimSuffix(labels, "}"), ",") {
-			if k, v, ok := strings.Cut(l, "="); ok {
-				s.labels[k] = strings.Trim(v, `"`)
-			}
-		}
-	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-	s.value = v
-	return s, err == nil
+	return out, nil
 }
 
 // writes counts the mutating requests.

@@ -12,7 +12,7 @@ import (
 )
 
 // upstreams are the three providers, in the order Accounts are spread over them.
-var upstreams = []string{"ccm", "scp", "vectorcharts"}
+var upstreams = localenv.Upstreams
 
 // providerObjects are one credentials Secret and one AccountProvider per
 // upstream in ns, pointing at the sandbox.

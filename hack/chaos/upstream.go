@@ -6,50 +6,22 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/account-operator/account-operator/internal/localenv"
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
 )
 
-// upstreamAccount is an account as the sandbox holds it: what the upstream
-// really has, not what the operator says. Accounts still being closed or
-// deleted (SCP PENDING_CLOSURE, a VectorCharts delete job) are listed too:
-// they are gone only once the sandbox stops listing them.
-type upstreamAccount struct {
-	ID, Key, State string
-	Tokens         int `json:",omitempty"` // VectorCharts: API tokens the account holds
-}
+// upstreamAccount is an account as the sandbox holds it.
+type upstreamAccount = localenv.UpstreamAccount
 
 // upstreamAccounts lists each upstream's accounts by upstream name.
 func (h *harness) upstreamAccounts(ctx context.Context) (map[string][]upstreamAccount, error) {
 	out := map[string][]upstreamAccount{}
-	var ccm []struct{ ID, Name, AccountStatus string }
-	if err := h.env.AdminGet(ctx, "/ccm/accounts", &ccm); err != nil {
-		return nil, err
-	}
-	for _, a := range ccm {
-		out["ccm"] = append(out["ccm"], upstreamAccount{ID: a.ID, Key: a.Name, State: a.AccountStatus})
-	}
-	var scp []struct{ ID, Name, State string }
-	if err := h.env.AdminGet(ctx, "/scp/accounts", &scp); err != nil {
-		return nil, err
-	}
-	for _, a := range scp {
-		out["scp"] = append(out["scp"], upstreamAccount{ID: a.ID, Key: a.Name, State: a.State})
-	}
-	var vc []struct {
-		ID         int64
-		State      string
-		Users      []struct{ Username string }
-		TokenCount int
-	}
-	if err := h.env.AdminGet(ctx, "/vectorcharts/accounts", &vc); err != nil {
-		return nil, err
-	}
-	for _, a := range vc {
-		u := upstreamAccount{ID: strconv.FormatInt(a.ID, 10), State: a.State, Tokens: a.TokenCount}
-		if len(a.Users) > 0 {
-			u.Key = strings.ToLower(a.Users[0].Username)
+	for _, u := range localenv.Upstreams {
+		l, err := h.env.UpstreamAccounts(ctx, u)
+		if err != nil {
+			return nil, err
 		}
-		out["vectorcharts"] = append(out["vectorcharts"], u)
+		out[u] = l
 	}
 	return out, nil
 }

@@ -2,62 +2,18 @@ package e2e
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"testing"
+
+	"github.com/account-operator/account-operator/internal/localenv"
 )
 
-// upstreamAccount is an account as the sandbox holds it, read through its
-// admin endpoint: what the upstream really has, not what the operator says.
-type upstreamAccount struct {
-	ID     string
-	Name   string
-	Key    string // the upstream's unique key: CCM and SCP name, VectorCharts username
-	Parent string // SCP parent unit
-	State  string
-}
+// upstreamAccount is an account as the sandbox holds it.
+type upstreamAccount = localenv.UpstreamAccount
 
 // upstreamAccounts lists the accounts of one upstream ("ccm", "scp",
 // "vectorcharts"), including ones still being deleted.
 func upstreamAccounts(ctx context.Context, kind string) ([]upstreamAccount, error) {
-	var out []upstreamAccount
-	switch kind {
-	case "ccm":
-		var l []struct{ ID, Name, AccountStatus string }
-		if err := env.AdminGet(ctx, "/ccm/accounts", &l); err != nil {
-			return nil, err
-		}
-		for _, a := range l {
-			out = append(out, upstreamAccount{ID: a.ID, Name: a.Name, Key: a.Name, State: a.AccountStatus})
-		}
-	case "scp":
-		var l []struct{ ID, Name, ParentUnitID, State string }
-		if err := env.AdminGet(ctx, "/scp/accounts", &l); err != nil {
-			return nil, err
-		}
-		for _, a := range l {
-			out = append(out, upstreamAccount{ID: a.ID, Name: a.Name, Key: a.Name, Parent: a.ParentUnitID, State: a.State})
-		}
-	case "vectorcharts":
-		var l []struct {
-			ID          int64
-			Name, State string
-			Users       []struct{ Username string }
-		}
-		if err := env.AdminGet(ctx, "/vectorcharts/accounts", &l); err != nil {
-			return nil, err
-		}
-		for _, a := range l {
-			u := upstreamAccount{ID: strconv.FormatInt(a.ID, 10), Name: a.Name, State: a.State}
-			if len(a.Users) > 0 {
-				u.Key = a.Users[0].Username
-			}
-			out = append(out, u)
-		}
-	default:
-		return nil, fmt.Errorf("unknown upstream %q", kind)
-	}
-	return out, nil
+	return env.UpstreamAccounts(ctx, kind)
 }
 
 // mustUpstream lists an upstream's accounts, failing the test on error.

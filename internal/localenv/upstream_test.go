@@ -1,0 +1,35 @@
+package localenv
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestUpstreamAccountsReadsEachSandboxByItsKey(t *testing.T) {
+	bodies := map[string]string{
+		"/ccm/accounts":          `[{"ID":"acct-1","Name":"team-a","AccountStatus":"Active"}]`,
+		"/scp/accounts":          `[{"ID":"s-1","Name":"team-b","ParentUnitID":"ou-1","State":"ACTIVE"}]`,
+		"/vectorcharts/accounts": `[{"ID":7,"Name":"Team C","State":"active","TokenCount":2,"Users":[{"Username":"Owner@C.example"}]}]`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(bodies[r.URL.Path]))
+	}))
+	defer srv.Close()
+	e := &Env{URLs: SandboxURLs{Admin: srv.URL}}
+	want := map[string]UpstreamAccount{
+		"ccm":          {ID: "acct-1", Name: "team-a", Key: "team-a", State: "Active"},
+		"scp":          {ID: "s-1", Name: "team-b", Key: "team-b", Parent: "ou-1", State: "ACTIVE"},
+		"vectorcharts": {ID: "7", Name: "Team C", Key: "owner@c.example", State: "active", Tokens: 2},
+	}
+	for _, u := range Upstreams {
+		got, err := e.UpstreamAccounts(context.Background(), u)
+		if err != nil || len(got) != 1 || got[0] != want[u] {
+			t.Errorf("%s: got %+v, %v; want %+v", u, got, err, want[u])
+		}
+	}
+	if _, err := e.UpstreamAccounts(context.Background(), "nope"); err == nil {
+		t.Error("an unknown upstream must be an error")
+	}
+}
