@@ -9,7 +9,7 @@ import (
 )
 
 // upstreams are the sandbox's upstreams, named as its admin endpoint names them.
-var upstreams = []string{"ccm", "scp", "vectorcharts"}
+var upstreams = localenv.Upstreams
 
 // rateLimit is a provider's spec.rateLimit.
 type rateLimit struct {
@@ -17,59 +17,12 @@ type rateLimit struct {
 	Burst             int `json:"burst"`
 }
 
-// The YAML is what a user would apply: the credentials Secrets and one
-// AccountProvider per upstream pointing at the sandbox.
-var providersTmpl = template.Must(template.New("providers").Parse(`apiVersion: v1
-kind: Namespace
-metadata:
-  name: {{.NS}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: ccm-admin, namespace: {{.NS}}}
-stringData: {username: {{.CCMUser}}, password: {{.CCMPassword}}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: scp-admin, namespace: {{.NS}}}
-stringData: {accessKey: {{.SCPAccessKey}}, secretKey: {{.SCPSecretKey}}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: vectorcharts-admin, namespace: {{.NS}}}
-stringData: {token: {{.VCToken}}}
----
-apiVersion: accounts.operator.dev/v1alpha1
-kind: AccountProvider
-metadata: {name: ccm, namespace: {{.NS}}}
-spec:
-  ccm: {url: {{.URLs.CCM}}, credentialsSecretRef: {name: ccm-admin}}
-{{- .Limit}}
----
-apiVersion: accounts.operator.dev/v1alpha1
-kind: AccountProvider
-metadata: {name: scp, namespace: {{.NS}}}
-spec:
-  scp: {cloudControlURL: {{.URLs.SCP}}, organizationURL: {{.URLs.SCP}}, credentialsSecretRef: {name: scp-admin}}
-{{- .Limit}}
----
-apiVersion: accounts.operator.dev/v1alpha1
-kind: AccountProvider
-metadata: {name: vectorcharts, namespace: {{.NS}}}
-spec:
-  vectorCharts: {url: {{.URLs.VectorCharts}}, credentialsSecretRef: {name: vectorcharts-admin}}
-{{- .Limit}}
-`))
-
-func providersYAML(ns string, urls localenv.SandboxURLs, rl *rateLimit) string {
+func providersYAML(env *localenv.Env, ns string, rl *rateLimit) string {
 	limit := ""
 	if rl != nil {
-		limit = fmt.Sprintf("\n  rateLimit: {requestsPerSecond: %d, burst: %d}", rl.RequestsPerSecond, rl.Burst)
+		limit = fmt.Sprintf("rateLimit: {requestsPerSecond: %d, burst: %d}", rl.RequestsPerSecond, rl.Burst)
 	}
-	return render(providersTmpl, map[string]any{"NS": ns, "URLs": urls, "Limit": limit,
-		"CCMUser": localenv.CCMUser, "CCMPassword": localenv.CCMPassword,
-		"SCPAccessKey": localenv.SCPAccessKey, "SCPSecretKey": localenv.SCPSecretKey,
-		"VCToken": localenv.VectorChartsAdminKey})
+	return env.ProvidersYAML(ns, limit)
 }
 
 // accountTmpl is one Account per upstream, deleted upstream with it.

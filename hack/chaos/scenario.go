@@ -47,7 +47,7 @@ func (h *harness) runScenario(ctx context.Context, name string) *Result {
 }
 
 func (h *harness) scenario(ctx context.Context, ns string, r *Result) error {
-	if err := h.kubectl(ctx, providersYAML(ns, h.env.URLs, r.RateLimit), "apply", "-f", "-"); err != nil {
+	if err := h.kubectl(ctx, providersYAML(h.env, ns, r.RateLimit), "apply", "-f", "-"); err != nil {
 		return err
 	}
 	if err := h.waitProvidersReady(ctx, ns); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +32,22 @@ func TestUpstreamAccountsReadsEachSandboxByItsKey(t *testing.T) {
 	}
 	if _, err := e.UpstreamAccounts(context.Background(), "nope"); err == nil {
 		t.Error("an unknown upstream must be an error")
+	}
+}
+
+func TestProvidersYAMLPointsEachProviderAtTheSandbox(t *testing.T) {
+	e := &Env{URLs: SandboxURLs{CCM: "http://127.0.0.1:1", SCP: "http://127.0.0.1:2", VectorCharts: "http://127.0.0.1:3"}}
+	y := e.ProvidersYAML("team", "rateLimit: {requestsPerSecond: 20}")
+	for _, want := range []string{"url: http://127.0.0.1:1", "cloudControlURL: http://127.0.0.1:2",
+		"url: http://127.0.0.1:3", "name: team", "password: " + CCMPassword} {
+		if !strings.Contains(y, want) {
+			t.Errorf("YAML lacks %q:\n%s", want, y)
+		}
+	}
+	if n := strings.Count(y, "\n  rateLimit: {requestsPerSecond: 20}\n"); n != 3 {
+		t.Errorf("rateLimit in %d provider specs, want 3:\n%s", n, y)
+	}
+	if strings.Contains(e.ProvidersYAML("team", ""), "rateLimit") {
+		t.Error("no extra spec asked for, yet one is there")
 	}
 }

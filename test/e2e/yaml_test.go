@@ -5,74 +5,7 @@ import (
 	"strings"
 	"testing"
 	"text/template"
-
-	"github.com/account-operator/account-operator/internal/localenv"
 )
-
-// The YAML below is what a user would write: a namespace, the credentials
-// Secrets, one AccountProvider per upstream pointing at the sandbox URLs.
-var providersTmpl = template.Must(template.New("providers").Parse(`apiVersion: v1
-kind: Namespace
-metadata:
-  name: {{.NS}}
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: ccm-admin
-  namespace: {{.NS}}
-stringData:
-  username: {{.CCMUser}}
-  password: {{.CCMPassword}}
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: scp-admin
-  namespace: {{.NS}}
-stringData:
-  accessKey: {{.SCPAccessKey}}
-  secretKey: {{.SCPSecretKey}}
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: vectorcharts-admin
-  namespace: {{.NS}}
-stringData:
-  token: {{.VCToken}}
----
-apiVersion: accounts.operator.dev/v1alpha1
-kind: AccountProvider
-metadata:
-  name: ccm
-  namespace: {{.NS}}
-spec:
-  ccm:
-    url: {{.URLs.CCM}}
-    credentialsSecretRef: {name: ccm-admin}
----
-apiVersion: accounts.operator.dev/v1alpha1
-kind: AccountProvider
-metadata:
-  name: scp
-  namespace: {{.NS}}
-spec:
-  scp:
-    cloudControlURL: {{.URLs.SCP}}
-    organizationURL: {{.URLs.SCP}}
-    credentialsSecretRef: {name: scp-admin}
----
-apiVersion: accounts.operator.dev/v1alpha1
-kind: AccountProvider
-metadata:
-  name: vectorcharts
-  namespace: {{.NS}}
-spec:
-  vectorCharts:
-    url: {{.URLs.VectorCharts}}
-    credentialsSecretRef: {name: vectorcharts-admin}
-`))
 
 // Accounts, one template per upstream. {{.PCR}} lets a test write an
 // invalid priority list.
@@ -128,13 +61,6 @@ func render(t *testing.T, tmpl *template.Template, data any) string {
 	return b.String()
 }
 
-func providersYAML(t *testing.T, ns string) string {
-	return render(t, providersTmpl, map[string]any{"NS": ns, "URLs": env.URLs,
-		"CCMUser": localenv.CCMUser, "CCMPassword": localenv.CCMPassword,
-		"SCPAccessKey": localenv.SCPAccessKey, "SCPSecretKey": localenv.SCPSecretKey,
-		"VCToken": localenv.VectorChartsAdminKey})
-}
-
 // accountYAML is one Account of the upstream kind ("ccm", "scp", "vectorcharts").
 func accountYAML(t *testing.T, kind, ns, name string) string {
 	return accountYAMLWithPCR(t, kind, ns, name, validPCR)
@@ -148,7 +74,7 @@ func accountYAMLWithPCR(t *testing.T, kind, ns, name, pcr string) string {
 // waits until each provider has verified its credentials.
 func withProviders(t *testing.T, ctx context.Context, ns string) {
 	t.Helper()
-	apply(t, ctx, providersYAML(t, ns))
+	apply(t, ctx, env.ProvidersYAML(ns, ""))
 	waitReady(t, ctx, ns, readyWait,
 		"accountprovider/ccm", "accountprovider/scp", "accountprovider/vectorcharts")
 }
