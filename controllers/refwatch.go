@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -81,16 +82,11 @@ func (w *refWatch) Start(ctx context.Context) error {
 	if len(namespaces) == 0 {
 		namespaces = []string{metav1.NamespaceAll}
 	}
-	done := make(chan struct{}, len(namespaces))
+	var wg sync.WaitGroup
 	for _, ns := range namespaces {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			w.run(ctx, ns)
-		}()
+		wg.Go(func() { w.run(ctx, ns) })
 	}
-	for range namespaces {
-		<-done
-	}
+	wg.Wait()
 	return nil
 }
 

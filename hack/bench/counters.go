@@ -79,42 +79,66 @@ type apiRequests map[string]float64
 
 func managerRequests(ctx context.Context, env *localenv.Env) (apiRequests, error) {
 	samples, err := scrape(ctx, env)
-	if err != nil {
-		return nil, err
-	}
+	return requestsOf(samples), err
+}
+
+func requestsOf(samples []sample) apiRequests {
 	out := apiRequests{}
 	for _, s := range samples {
 		if s.name == "rest_client_requests_total" {
 			out[s.labels["method"]] += s.value
 		}
 	}
-	return out, nil
+	return out
 }
 
 // managerConcurrency is the Account controller's worker count.
 func managerConcurrency(ctx context.Context, env *localenv.Env) (int, error) {
-	v, err := accountMetric(ctx, env, "controller_runtime_max_concurrent_reconciles")
-	return int(v), err
+	samples, err := scrape(ctx, env)
+	return int(accountSum(samples, "controller_runtime_max_concurrent_reconciles")), err
 }
 
 // accountReconciles is how many reconciles of Accounts the manager finished.
 func accountReconciles(ctx context.Context, env *localenv.Env) (float64, error) {
-	return accountMetric(ctx, env, "controller_runtime_reconcile_total")
+	samples, err := scrape(ctx, env)
+	return accountSum(samples, "controller_runtime_reconcile_total"), err
 }
 
-// accountMetric sums a metric's samples for the Account controller.
-func accountMetric(ctx context.Context, env *localenv.Env, name string) (float64, error) {
-	samples, err := scrape(ctx, env)
-	if err != nil {
-		return 0, err
-	}
+// accountSum sums a metric's samples for the Account controller.
+func accountSum(samples []sample, name string) float64 {
 	v := 0.0
 	for _, s := range samples {
 		if s.name == name && s.labels["controller"] == "account" {
 			v += s.value
 		}
 	}
-	return v, nil
+	return v
+}
+
+// snapshot is every counter the bench compares, read at one moment: the
+// sandbox's calls and the manager's API requests and Account reconciles.
+type snapshot struct {
+	calls      calls
+	requests   apiRequests
+	reconciles float64
+}
+
+func takeSnapshot(ctx context.Context, env *localenv.Env) (snapshot, error) {
+	c, err := sandboxCalls(ctx, env)
+	if err != nil {
+		return snapshot{}, err
+	}
+	samples, err := scrape(ctx, env)
+	if err != nil {
+		return snapshot{}, err
+	}
+	return snapshot{calls: c, requests: requestsOf(samples), reconciles: accountSum(samples, "controller_runtime_reconcile_total")}, nil
+}
+
+// since is what happened between before and s.
+func (s snapshot) since(before snapshot) snapshot {
+	return snapshot{calls: s.calls.minus(before.calls), requests: s.requests.minus(before.requests),
+		reconciles: s.reconciles - before.reconciles}
 }
 
 // sample is one sample of the manager's metrics.

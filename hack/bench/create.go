@@ -28,11 +28,7 @@ type createResult struct {
 // measureCreate applies n Accounts to ns at once and waits until all are Ready.
 func (s *session) measureCreate(ctx context.Context, ns string, n int) (createResult, error) {
 	r := createResult{N: n}
-	callsBefore, err := sandboxCalls(ctx, s.env)
-	if err != nil {
-		return r, err
-	}
-	reqBefore, err := managerRequests(ctx, s.env)
+	before, err := takeSnapshot(ctx, s.env)
 	if err != nil {
 		return r, err
 	}
@@ -46,20 +42,17 @@ func (s *session) measureCreate(ctx context.Context, ns string, n int) (createRe
 		return r, fmt.Errorf("%w (manager log: %s)", err, s.env.LogPath("manager"))
 	}
 	r.Seconds = last.Sub(start).Seconds()
-	return r, s.accountCosts(ctx, &r, callsBefore, reqBefore)
+	return r, s.accountCosts(ctx, &r, before)
 }
 
-// accountCosts fills in calls, writes, duplicates and usage since the snapshots.
-func (s *session) accountCosts(ctx context.Context, r *createResult, callsBefore calls, reqBefore apiRequests) error {
-	after, err := sandboxCalls(ctx, s.env)
+// accountCosts fills in calls, writes, duplicates and usage since before.
+func (s *session) accountCosts(ctx context.Context, r *createResult, before snapshot) error {
+	after, err := takeSnapshot(ctx, s.env)
 	if err != nil {
 		return err
 	}
-	req, err := managerRequests(ctx, s.env)
-	if err != nil {
-		return err
-	}
-	r.UpstreamCalls, r.APIRequests = after.minus(callsBefore), req.minus(reqBefore)
+	d := after.since(before)
+	r.UpstreamCalls, r.APIRequests = d.calls, d.requests
 	r.WritesPerAccount = r.APIRequests.writes() / float64(r.N)
 	r.CallsPerAccount, r.CreatesPerAccount = map[string]float64{}, map[string]float64{}
 	for i, u := range upstreams {

@@ -98,15 +98,7 @@ type steadyResult struct {
 // measureSteady watches k poll intervals of an idle manager.
 func (s *session) measureSteady(ctx context.Context, n, k int, poll time.Duration) (steadyResult, error) {
 	r := steadyResult{Intervals: k, PollSeconds: poll.Seconds()}
-	callsBefore, err := sandboxCalls(ctx, s.env)
-	if err != nil {
-		return r, err
-	}
-	reqBefore, err := managerRequests(ctx, s.env)
-	if err != nil {
-		return r, err
-	}
-	recBefore, err := accountReconciles(ctx, s.env)
+	before, err := takeSnapshot(ctx, s.env)
 	if err != nil {
 		return r, err
 	}
@@ -115,20 +107,13 @@ func (s *session) measureSteady(ctx context.Context, n, k int, poll time.Duratio
 		return r, ctx.Err()
 	case <-time.After(time.Duration(k) * poll):
 	}
-	after, err := sandboxCalls(ctx, s.env)
+	after, err := takeSnapshot(ctx, s.env)
 	if err != nil {
 		return r, err
 	}
-	req, err := managerRequests(ctx, s.env)
-	if err != nil {
-		return r, err
-	}
-	r.UpstreamCalls, r.Writes = after.minus(callsBefore), req.minus(reqBefore).writes()
-	rec, err := accountReconciles(ctx, s.env)
-	if err != nil {
-		return r, err
-	}
-	r.ReconcilesPerPoll = (rec - recBefore) / float64(n*k)
+	d := after.since(before)
+	r.UpstreamCalls, r.Writes = d.calls, d.requests.writes()
+	r.ReconcilesPerPoll = d.reconciles / float64(n*k)
 	reads, total := 0, 0
 	for _, u := range upstreams {
 		reads += r.UpstreamCalls.total(u, isRead)
@@ -136,8 +121,8 @@ func (s *session) measureSteady(ctx context.Context, n, k int, poll time.Duratio
 	}
 	r.ReadsPerAccountPoll = float64(reads) / float64(n*k)
 	r.CallsPerAccountPoll = float64(total) / float64(n*k)
-	if rec > recBefore {
-		r.ReadsPerReconcile = float64(reads) / (rec - recBefore)
+	if d.reconciles > 0 {
+		r.ReadsPerReconcile = float64(reads) / d.reconciles
 	}
 	return r, nil
 }
