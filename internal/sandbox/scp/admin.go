@@ -9,7 +9,7 @@ import (
 // AdminHandler serves, under the prefix the caller strips (e.g. /admin/):
 // GET /accounts (every account with id, name, state and registration status),
 // POST /fail-registration {"name": "…"} ("" fails the next create), and
-// everything fault.AdminHandler serves (calls, codes, faults, latency,
+// everything fault.AdminHandler serves (calls, codes, rate, faults, latency,
 // ratelimit, reset).
 func (s *Server) AdminHandler() http.Handler {
 	m := http.NewServeMux()
