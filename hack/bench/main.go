@@ -85,6 +85,9 @@ func parseFlags(args []string) (config, error) {
 
 func main() {
 	c, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
