@@ -143,12 +143,20 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (ctrl.Result, *ou
 		o := stalled(v1alpha1.ReasonRegistrationFailed, obs.Message)
 		return ctrl.Result{}, &o, nil
 	}
+	book := planDrift(a.Status.Drift, a.Generation, a.Annotations[v1alpha1.AnnotationReconcileRequestedAt], obs.Drift)
 	updated := false
-	if !obs.UpToDate {
-		if err := r.update(ctx, p, obs); err != nil {
+	// Only fields not known to be ignored upstream are written; an update
+	// with nothing to write (every drifting field not applied) is skipped.
+	if !obs.UpToDate && (len(book.write) > 0 || len(obs.Drift) == 0) {
+		obs.Drift = book.write
+		if err := r.update(ctx, p, obs, &book); err != nil {
 			return ctrl.Result{}, nil, err
 		}
 		updated = true
+	}
+	a.Status.Drift = book.status()
+	if len(book.newlyStuck) > 0 {
+		r.Events.warn(a, v1alpha1.ReasonUpdateNotApplied, notAppliedMessage(book.newlyStuck))
 	}
 	if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
 		return ctrl.Result{}, nil, err
@@ -157,11 +165,13 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (ctrl.Result, *ou
 	return r.next(p, obs, updated)
 }
 
-func (r *AccountReconciler) update(ctx context.Context, p *pass, obs provider.Observation) error {
+func (r *AccountReconciler) update(ctx context.Context, p *pass, obs provider.Observation, book *driftBook) error {
 	u, err := p.b.provider.Update(ctx, p.req, obs)
 	if err != nil {
+		p.a.Status.Drift = book.status() // what was learnt stays, even when this write failed
 		return err
 	}
+	book.wrote()
 	r.record(p, "", u.Details, u.Status)
 	if len(obs.Drift) > 0 {
 		r.Events.normal(p.a, "Updated", "corrected upstream drift in "+strings.Join(obs.Drift, ", "))
@@ -204,6 +214,9 @@ func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool
 		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
 	}
 	o := ready(fmt.Sprintf("upstream account %s is ready", p.a.Status.AccountID))
+	if d := p.a.Status.Drift; d != nil && len(d.NotApplied) > 0 {
+		o = outcome{PhaseUnsynced, v1alpha1.ReasonUpdateNotApplied, notAppliedMessage(d.NotApplied)}
+	}
 	if updated {
 		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
 	}

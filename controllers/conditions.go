@@ -17,6 +17,7 @@ const (
 	PhaseError                    // transient failure: retrying with backoff
 	PhaseStalled                  // only a change of spec or referenced objects helps
 	PhasePaused                   // paused annotation: no upstream calls
+	PhaseUnsynced                 // usable, but an accepted update did not show upstream
 )
 
 // outcome is what a reconcile found: a phase, a reason and a message.
@@ -58,6 +59,11 @@ func setConditions(a *v1alpha1.Account, o outcome) {
 		set(v1alpha1.ConditionSynced, true, v1alpha1.ReasonReconcileSuccess, "")
 		set(v1alpha1.ConditionReconciling, false, v1alpha1.ReasonReconcileSuccess, "")
 		set(v1alpha1.ConditionStalled, false, v1alpha1.ReasonReconcileSuccess, "")
+	case PhaseUnsynced:
+		set(v1alpha1.ConditionReady, true, v1alpha1.ReasonAvailable, "upstream account "+a.Status.AccountID+" is ready")
+		set(v1alpha1.ConditionSynced, false, o.reason, o.message)
+		set(v1alpha1.ConditionReconciling, false, o.reason, "")
+		set(v1alpha1.ConditionStalled, false, o.reason, "")
 	case PhaseProgressing:
 		set(v1alpha1.ConditionReady, false, o.reason, o.message)
 		set(v1alpha1.ConditionSynced, true, v1alpha1.ReasonReconcileSuccess, "")

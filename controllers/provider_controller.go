@@ -45,6 +45,9 @@ func (r *ProviderReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	}
 	before := p.ProviderStatus().DeepCopy()
 	cond := r.verify(ctx, p)
+	if requestedAt, ok := probeRequested(p); ok {
+		r.probe(ctx, p, requestedAt)
+	}
 	st := p.ProviderStatus()
 	st.ObservedGeneration = p.GetGeneration()
 	cond.ObservedGeneration = p.GetGeneration()

@@ -43,8 +43,10 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&corev1.Secret{}, builder.WithPredicates(r.ownWrites.othersChanges())).
-		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
-		Watches(&v1alpha1.ClusterAccountProvider{}, r.byIndex(indexProvider, providerIndexValue)).
+		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue),
+			builder.WithPredicates(providerUsabilityChanged())).
+		Watches(&v1alpha1.ClusterAccountProvider{}, r.byIndex(indexProvider, providerIndexValue),
+			builder.WithPredicates(providerUsabilityChanged())).
 		Watches(&corev1.Namespace{}, r.byIndex(indexNamespace, func(o client.Object) string { return o.GetName() }),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		WatchesRawSource(refs.secrets.source(r.byRef("secret"))).
@@ -139,7 +141,7 @@ func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches
 		return err
 	}
 	return ctrl.NewControllerManagedBy(mgr).
-		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(obj, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, probePredicate()))).
 		WatchesRawSource(refs.secrets.source(r.bySecret())).
 		WithOptions(opts).
 		Named(name).

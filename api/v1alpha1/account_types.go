@@ -108,6 +108,33 @@ type CreateMarker struct {
 	StartedAt metav1.Time `json:"startedAt"`
 }
 
+// DriftStatus is the bookkeeping of upstream updates for one generation of
+// the spec. A field written by an update the upstream accepted, yet still
+// different at the next read, goes to notApplied: it is not written again
+// until the spec changes (or a reconcile is requested), and Synced is False
+// with reason UpdateNotApplied naming it.
+type DriftStatus struct {
+	// observedGeneration is the spec generation the fields refer to.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// written are the spec fields the last update wrote, to be confirmed by
+	// the next read.
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=set
+	// +optional
+	Written []string `json:"written,omitempty"`
+	// notApplied are the spec fields an accepted update did not change
+	// upstream.
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=set
+	// +optional
+	NotApplied []string `json:"notApplied,omitempty"`
+	// requestedAt is the reconcile-requested-at annotation value the fields
+	// were recorded under: a new value retries the fields once.
+	// +optional
+	RequestedAt string `json:"requestedAt,omitempty"`
+}
+
 // AccountStatus is the observed state of an Account.
 type AccountStatus struct {
 	// observedGeneration is the generation last reconciled.
@@ -130,6 +157,11 @@ type AccountStatus struct {
 	// pendingCreate is set while a create may be in flight upstream.
 	// +optional
 	PendingCreate *CreateMarker `json:"pendingCreate,omitempty"`
+	// drift records the upstream updates whose effect did not show, so that a
+	// field the upstream normalises or ignores is reported instead of written
+	// on every poll.
+	// +optional
+	Drift *DriftStatus `json:"drift,omitempty"`
 	// conditions: Ready, Synced, Reconciling and Stalled, each with
 	// observedGeneration.
 	// +listType=map

@@ -34,6 +34,10 @@ const (
 	ReasonUnauthorized       = "Unauthorized"
 	ReasonUnreachable        = "Unreachable"
 	ReasonVerified           = "Verified"
+	// ReasonUpdateNotApplied: the upstream accepted an update but still shows
+	// the field differently (it normalises or ignores it); the operator stops
+	// writing the field and reports it.
+	ReasonUpdateNotApplied = "UpdateNotApplied"
 	// ReasonKubernetesAPIError: a read or write of the Kubernetes API failed.
 	ReasonKubernetesAPIError = "KubernetesAPIError"
 )
@@ -44,4 +48,7 @@ const (
 	AnnotationPaused = "accounts.operator.dev/paused"
 	// AnnotationReconcileRequestedAt set to any new value forces a full check.
 	AnnotationReconcileRequestedAt = "accounts.operator.dev/reconcile-requested-at"
+	// AnnotationProbeRequestedAt set to any new value on an AccountProvider or
+	// ClusterAccountProvider runs the read-only conformance probe once.
+	AnnotationProbeRequestedAt = "accounts.operator.dev/probe-requested-at"
 )

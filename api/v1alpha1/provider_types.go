@@ -102,6 +102,51 @@ type RateLimit struct {
 	Burst int32 `json:"burst,omitempty"`
 }
 
+// ProbeStatus is the result of a read-only conformance probe of the upstream:
+// whether this operator and the upstream instance agree on each answer it
+// relies on. It never holds a secret.
+type ProbeStatus struct {
+	// requestedAt is the probe-requested-at annotation value this result answers.
+	// +kubebuilder:validation:MaxLength=256
+	// +optional
+	RequestedAt string `json:"requestedAt,omitempty"`
+	// time the probe ran.
+	// +optional
+	Time *metav1.Time `json:"time,omitempty"`
+	// passed is true when every check passed.
+	// +optional
+	Passed bool `json:"passed"`
+	// checks, one per step, in the order run.
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=atomic
+	// +optional
+	Checks []ProbeCheck `json:"checks,omitempty"`
+}
+
+// ProbeCheck is one step of a probe.
+type ProbeCheck struct {
+	// name of the step, e.g. ListAccounts.
+	// +kubebuilder:validation:MaxLength=64
+	// +required
+	Name string `json:"name"`
+	// result: OK, Differs (usable, but the answer is not exactly as modelled)
+	// or Failed.
+	// +kubebuilder:validation:Enum=OK;Differs;Failed
+	// +required
+	Result string `json:"result"`
+	// message states the exact difference or failure; empty when OK.
+	// +kubebuilder:validation:MaxLength=1024
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
+// Probe check results.
+const (
+	ProbeOK      = "OK"
+	ProbeDiffers = "Differs"
+	ProbeFailed  = "Failed"
+)
+
 // AccountProviderStatus is the observed state of a provider.
 type AccountProviderStatus struct {
 	// observedGeneration is the generation last reconciled.
@@ -113,6 +158,10 @@ type AccountProviderStatus struct {
 	// url is the upstream's main URL, for display.
 	// +optional
 	URL string `json:"url,omitempty"`
+	// probe is the result of the last conformance probe, run when the
+	// probe-requested-at annotation gets a new value.
+	// +optional
+	Probe *ProbeStatus `json:"probe,omitempty"`
 	// conditions: Ready is True once the credentials were verified with a cheap
 	// authenticated call.
 	// +listType=map

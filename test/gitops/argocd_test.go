@@ -33,6 +33,8 @@ func TestArgoCDAccountHealth(t *testing.T) {
 		// A transient error says nothing new about a Ready account.
 		"error ready": {"Healthy", msgReady},
 		"stale":       {"Progressing", "waiting for the operator"},
+		// Usable; Synced=False tells that a field did not take upstream.
+		"unsynced": {"Healthy", msgReady},
 	}
 	states := accountStates()
 	if len(states) != len(want) {

@@ -21,6 +21,7 @@ const (
 	msgReady        = "upstream account 42 is ready"
 	msgAlreadyTaken = `spec.vectorCharts.username: "team-a" is already in use upstream; set spec.externalID to adopt its account`
 	msgPaused       = "the paused annotation stops all upstream calls"
+	msgNotApplied   = "the upstream accepted an update of spec.ccm.customLogo but still shows a different value"
 	msgUnreachable  = "dial tcp 10.0.0.1:443: connect: connection refused"
 	msgVerified     = "credentials verified with an authenticated call"
 	msgUnauthorized = "upstream rejected the credentials: 401 Unauthorized"
@@ -40,6 +41,13 @@ func reconciled(a *v1alpha1.Account, p controllers.Phase, reason, msg string) *v
 	a = a.DeepCopy()
 	controllers.SetConditions(a, p, reason, msg)
 	a.Status.ObservedGeneration = a.Generation
+	return a
+}
+
+// withID is a with the upstream id the ready message names.
+func withID(a *v1alpha1.Account) *v1alpha1.Account {
+	a = a.DeepCopy()
+	a.Status.AccountID = "42"
 	return a
 }
 
@@ -64,6 +72,7 @@ func accountStates() map[string]*v1alpha1.Account {
 		"error new":    reconciled(a, controllers.PhaseError, v1alpha1.ReasonUnreachable, msgUnreachable),
 		"error ready":  reconciled(ready, controllers.PhaseError, v1alpha1.ReasonUnreachable, msgUnreachable),
 		"stale":        edited(ready),
+		"unsynced":     reconciled(withID(a), controllers.PhaseUnsynced, v1alpha1.ReasonUpdateNotApplied, msgNotApplied),
 	}
 }
 

@@ -30,6 +30,7 @@ func TestKstatusAccount(t *testing.T) {
 		"error new":    {status.InProgressStatus, msgUnreachable},
 		"error ready":  {status.InProgressStatus, msgUnreachable},
 		"stale":        {status.InProgressStatus, "generation is 2, but latest observed generation is 1"},
+		"unsynced":     {status.CurrentStatus, "Resource is Ready"},
 	}
 	states := accountStates()
 	if len(states) != len(want) {
