@@ -418,12 +418,15 @@ func walkSchema(s map[string]any, path string, visit func(path string, props map
 
 var refLike = regexp.MustCompile(`(?i)(refs?|secret|configmap)$`)
 
-// referencePaths are the objects that name another object (a "name"
+// referencePaths are the spec objects that name another object (a "name"
 // property) and the properties named like a reference; namespaced lists the
 // objects with a "namespace" property.
 func referencePaths(plural string) (refs, namespaced []string) {
 	seen := map[string]bool{}
 	walkSchema(crdSchema(plural), "", func(path string, props map[string]any) {
+		if strings.HasPrefix(path, "status") {
+			return // written by the operator, never followed as a reference
+		}
 		if _, ok := props["namespace"]; ok && path != "" {
 			namespaced = append(namespaced, path)
 		}
