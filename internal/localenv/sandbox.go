@@ -72,15 +72,51 @@ func waitSandbox(ctx context.Context, p *proc, addrFile string) (SandboxURLs, er
 }
 
 func (e *Env) startSandbox(ctx context.Context) error {
-	addrFile := filepath.Join(e.StateDir, "sandbox-addrs.json")
-	p, err := startProc("sandbox", e.bin("sandbox"), sandboxArgs(addrFile, e.opts.SandboxArgs),
-		os.Environ(), e.StateDir, filepath.Join(e.StateDir, "logs", "sandbox.log"))
-	if err != nil {
-		return err
-	}
-	e.sandbox = p
-	e.URLs, err = waitSandbox(ctx, p, addrFile)
+	var err error
+	e.sandbox, e.URLs, err = e.runSandbox(ctx, "sandbox", e.opts.SandboxArgs)
 	return err
+}
+
+// runSandbox starts one sandbox process named name (its log is
+// logs/<name>.log) and waits until it serves.
+func (e *Env) runSandbox(ctx context.Context, name string, extra []string) (*proc, SandboxURLs, error) {
+	addrFile := filepath.Join(e.StateDir, name+"-addrs.json")
+	_ = os.Remove(addrFile)
+	p, err := startProc(name, e.bin("sandbox"), sandboxArgs(addrFile, extra),
+		os.Environ(), e.StateDir, filepath.Join(e.StateDir, "logs", name+".log"))
+	if err != nil {
+		return nil, SandboxURLs{}, err
+	}
+	urls, err := waitSandbox(ctx, p, addrFile)
+	if err != nil {
+		_ = p.stop(5 * time.Second)
+	}
+	return p, urls, err
+}
+
+// Sandbox is a further sandbox process beside the environment's own, for
+// example one started with the flags of undocumented upstream variants.
+type Sandbox struct {
+	URLs SandboxURLs
+	p    *proc
+}
+
+// StartSandbox starts a further sandbox named name with extra flags (the
+// credentials are the environment's). Stop it when done.
+func (e *Env) StartSandbox(ctx context.Context, name string, extra []string) (*Sandbox, error) {
+	p, urls, err := e.runSandbox(ctx, name, extra)
+	if err != nil {
+		return nil, err
+	}
+	return &Sandbox{URLs: urls, p: p}, nil
+}
+
+// Stop ends the sandbox process.
+func (s *Sandbox) Stop() error { return s.p.stop(10 * time.Second) }
+
+// AdminGet reads JSON from this sandbox's admin endpoint.
+func (s *Sandbox) AdminGet(ctx context.Context, path string, out any) error {
+	return admin(ctx, s.URLs.Admin, http.MethodGet, path, nil, out)
 }
 
 // adminClient bounds every admin call: the admin endpoint answers from memory.
@@ -88,16 +124,16 @@ var adminClient = &http.Client{Timeout: 10 * time.Second}
 
 // AdminGet reads JSON from the sandbox admin endpoint, e.g. "/ccm/accounts".
 func (e *Env) AdminGet(ctx context.Context, path string, out any) error {
-	return e.admin(ctx, http.MethodGet, path, nil, out)
+	return admin(ctx, e.URLs.Admin, http.MethodGet, path, nil, out)
 }
 
 // AdminPost sends body as JSON to the sandbox admin endpoint, e.g.
 // "/ccm/latency" with {"FixedMillis": 200}.
 func (e *Env) AdminPost(ctx context.Context, path string, body any) error {
-	return e.admin(ctx, http.MethodPost, path, body, nil)
+	return admin(ctx, e.URLs.Admin, http.MethodPost, path, body, nil)
 }
 
-func (e *Env) admin(ctx context.Context, method, path string, body, out any) error {
+func admin(ctx context.Context, base, method, path string, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -106,7 +142,7 @@ func (e *Env) admin(ctx context.Context, method, path string, body, out any) err
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, e.URLs.Admin+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
 	if err != nil {
 		return err
 	}

@@ -55,11 +55,16 @@ spec:
 // vectorcharts. extraSpec, if set, is added to each provider's spec, e.g.
 // "rateLimit: {requestsPerSecond: 20}".
 func (e *Env) ProvidersYAML(ns, extraSpec string) string {
+	return ProvidersYAMLAt(ns, e.URLs, extraSpec)
+}
+
+// ProvidersYAMLAt is ProvidersYAML for the sandbox serving at urls.
+func ProvidersYAMLAt(ns string, urls SandboxURLs, extraSpec string) string {
 	if extraSpec != "" {
 		extraSpec = "\n  " + extraSpec
 	}
 	var b strings.Builder
-	err := providersTmpl.Execute(&b, map[string]any{"NS": ns, "URLs": e.URLs, "Extra": extraSpec,
+	err := providersTmpl.Execute(&b, map[string]any{"NS": ns, "URLs": urls, "Extra": extraSpec,
 		"CCMUser": CCMUser, "CCMPassword": CCMPassword, "SCPAccessKey": SCPAccessKey,
 		"SCPSecretKey": SCPSecretKey, "VCToken": VectorChartsAdminKey})
 	if err != nil {
