@@ -108,6 +108,12 @@ func (c *Client) invalidate(s *session) {
 
 // login is POST /sys/auth with Basic credentials and no body.
 func (c *Client) login(ctx context.Context) (*session, error) {
+	s, _, err := c.loginRaw(ctx)
+	return s, err
+}
+
+// loginRaw logs in and returns the new session and the answer as received.
+func (c *Client) loginRaw(ctx context.Context) (*session, *httpapi.Response, error) {
 	cl := call{op: "Login", method: http.MethodPost, path: "/sys/auth", idempotent: true}
 	req := c.request(cl, nil, nil)
 	build := req.Build
@@ -120,22 +126,22 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 	}
 	resp, err := c.api.Do(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out struct {
 		AccessToken httpapi.Secret `json:"access_token"`
 		SessionInfo SessionInfo    `json:"session_info"`
 	}
 	if err := c.api.Decode("Login", resp, &out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if out.AccessToken.Empty() {
-		return nil, &httpapi.Error{Provider: Provider, Operation: "Login", StatusCode: resp.StatusCode,
+		return nil, nil, &httpapi.Error{Provider: Provider, Operation: "Login", StatusCode: resp.StatusCode,
 			Message: "response has no access_token"}
 	}
 	s := &session{token: out.AccessToken}
 	c.setExpiry(s, out.SessionInfo)
-	return s, nil
+	return s, resp, nil
 }
 
 // refresh extends old's token with POST /sys/session/refresh. It returns nil
