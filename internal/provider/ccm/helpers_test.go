@@ -47,10 +47,11 @@ type sent struct {
 }
 
 type env struct {
-	sb   *sandbox.Server
-	srv  *httptest.Server
-	prov provider.Provider
-	res  *resolver
+	sb     *sandbox.Server
+	srv    *httptest.Server
+	prov   provider.Provider
+	res    *resolver
+	prefix string
 
 	mu   sync.Mutex
 	sent []sent
@@ -75,19 +76,45 @@ func newEnvWithPassword(t *testing.T, password string) *env {
 
 func newEnvWith(t *testing.T, prefix, password string) *env {
 	t.Helper()
-	e := &env{res: newResolver()}
-	e.sb = sandbox.New(sandbox.Options{PathPrefix: prefix,
-		Users: []sandbox.User{{Email: adminEmail, Password: password}}})
+	return newEnvOpts(t, sandbox.Options{PathPrefix: prefix,
+		Users: []sandbox.User{{Email: adminEmail, Password: password}}}, password)
+}
+
+// Another user of the variant sandboxes, for role tests.
+const (
+	readerEmail    = "reader@example.com"
+	readerPassword = "S3ntinel-reader-password-1177"
+)
+
+// newVariantEnv is newEnv against a sandbox with the variants in force. A
+// second user, readerEmail, can log in too.
+func newVariantEnv(t *testing.T, v sandbox.Variants) *env {
+	t.Helper()
+	return newEnvOpts(t, sandbox.Options{Variants: v, Users: []sandbox.User{{Email: adminEmail, Password: adminPassword},
+		{Email: readerEmail, Password: readerPassword}}}, adminPassword)
+}
+
+func newEnvOpts(t *testing.T, opts sandbox.Options, password string) *env {
+	t.Helper()
+	e := &env{res: newResolver(), prefix: opts.PathPrefix}
+	e.sb = sandbox.New(opts)
 	e.srv = httptest.NewServer(e.record(e.sb.Handler()))
 	t.Cleanup(e.srv.Close)
-	p, err := provccm.NewKind().New(provider.Config{Spec: providerSpec(e.srv.URL, prefix),
-		Credentials: map[string][]byte{"username": []byte(adminEmail), "password": []byte(password)},
+	e.prov = e.providerAs(t, adminEmail, password)
+	return e
+}
+
+// providerAs builds the provider through the Kind, as the registry does,
+// with the credentials of a user.
+func (e *env) providerAs(t *testing.T, email, password string) provider.Provider {
+	t.Helper()
+	p, err := provccm.NewKind().New(provider.Config{Spec: providerSpec(e.srv.URL, e.prefix),
+		Credentials: map[string][]byte{"username": []byte(email), "password": []byte(password)},
 		HTTPClient:  httpapi.NewHTTPClient(5*time.Second, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.prov = p
-	return e
+	return p
 }
 
 func providerSpec(url, prefix string) *v1alpha1.AccountProviderSpec {
