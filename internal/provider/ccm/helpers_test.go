@@ -53,8 +53,9 @@ type env struct {
 	res    *resolver
 	prefix string
 
-	mu   sync.Mutex
-	sent []sent
+	mu      sync.Mutex
+	sent    []sent
+	rewrite func(route string, body []byte) []byte
 }
 
 // newEnv serves a sandbox on loopback, records the bodies of account writes,
@@ -122,9 +123,10 @@ func providerSpec(url, prefix string) *v1alpha1.AccountProviderSpec {
 		PathPrefix: prefix, CredentialsSecretRef: v1alpha1.SecretReference{Name: "ccm-admin", Namespace: "ops"}}}
 }
 
-// record keeps the JSON bodies of POST and PATCH calls under /accounts.
+// record keeps the JSON bodies of POST and PATCH calls under /accounts, and
+// passes answers through e.rewrite when it is set.
 func (e *env) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return e.rewritten(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && strings.Contains(r.URL.Path, "/accounts") {
 			raw, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(raw))
@@ -135,6 +137,26 @@ func (e *env) record(next http.Handler) http.Handler {
 			e.mu.Unlock()
 		}
 		next.ServeHTTP(w, r)
+	}))
+}
+
+// rewritten lets a test change an answer's body (e.rewrite: path, body).
+func (e *env) rewritten(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		rewrite := e.rewrite
+		e.mu.Unlock()
+		if rewrite == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rewrite(r.Method+" "+r.URL.Path, rec.Body.Bytes()))
 	})
 }
 

@@ -188,11 +188,16 @@ func epoch(v int64) time.Time {
 	switch {
 	case v <= 0:
 		return time.Time{}
-	case v > 1e11:
+	case IsMillis(v):
 		return time.UnixMilli(v)
 	}
 	return time.Unix(v, 0)
 }
+
+// IsMillis reports whether a CCM timestamp is in milliseconds: above 1e11,
+// which in seconds is the year 5138 and in milliseconds March 1973, so the
+// two ranges cannot meet for any session of today.
+func IsMillis(v int64) bool { return v > 1e11 }
 
 // Login logs in now, joining a login or refresh already in flight, and
 // caches the session for later calls.
