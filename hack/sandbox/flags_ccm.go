@@ -13,6 +13,7 @@ import (
 // changes them while the sandbox runs.
 type ccmFlags struct {
 	missingStatus   int
+	duplicateStatus int
 	selectNoContent bool
 	selectPath      string
 	expiryMillis    bool
@@ -39,6 +40,8 @@ func allNormalised(v ccm.Variants) ccm.Variants {
 func (f *ccmFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.missingStatus, "ccm-missing-account-status", 404,
 		"CCM status for a deleted or unknown account id: 404 or 403")
+	fs.IntVar(&f.duplicateStatus, "ccm-duplicate-name-status", 400,
+		"CCM status for a create or rename onto a name another account holds: 400 or 409")
 	fs.BoolVar(&f.selectNoContent, "ccm-select-no-content", false,
 		"CCM select_account answers 204 with no body instead of 200 with session_info")
 	fs.StringVar(&f.selectPath, "ccm-select-path", ccm.SelectSession,
@@ -53,8 +56,9 @@ func (f *ccmFlags) register(fs *flag.FlagSet) {
 
 // variants turns the flags into the simulator's switches, or says which flag is wrong.
 func (f ccmFlags) variants() (ccm.Variants, error) {
-	v := ccm.Variants{MissingAccountStatus: f.missingStatus, SelectNoContent: f.selectNoContent,
-		SelectPath: f.selectPath, ExpiryMillis: f.expiryMillis}
+	v := ccm.Variants{MissingAccountStatus: f.missingStatus, DuplicateNameStatus: f.duplicateStatus,
+		SelectNoContent: f.selectNoContent,
+		SelectPath:      f.selectPath, ExpiryMillis: f.expiryMillis}
 	for _, w := range strings.Split(f.normalise, ",") {
 		set, ok := ccmNormalisations[strings.TrimSpace(w)]
 		if !ok {

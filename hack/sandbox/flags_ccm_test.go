@@ -16,14 +16,14 @@ func TestCCMVariantFlags(t *testing.T) {
 		args []string
 		want ccm.Variants
 	}{
-		{nil, ccm.Variants{MissingAccountStatus: 404, SelectPath: ccm.SelectSession}},
-		{[]string{"-ccm-missing-account-status", "403", "-ccm-select-no-content", "-ccm-select-path", "accounts",
+		{nil, ccm.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccm.SelectSession}},
+		{[]string{"-ccm-missing-account-status", "403", "-ccm-duplicate-name-status", "409", "-ccm-select-no-content", "-ccm-select-path", "accounts",
 			"-ccm-expiry-millis", "-ccm-normalise", "logo, urls", "-ccm-patch-ignores", "azure_cvm_pcr_priority,custom_logo"},
-			ccm.Variants{MissingAccountStatus: 403, SelectNoContent: true, SelectPath: ccm.SelectAccounts, ExpiryMillis: true,
+			ccm.Variants{MissingAccountStatus: 403, DuplicateNameStatus: 409, SelectNoContent: true, SelectPath: ccm.SelectAccounts, ExpiryMillis: true,
 				NormaliseLogo: true, NormaliseURLs: true, PatchIgnores: []string{"azure_cvm_pcr_priority", "custom_logo"}}},
-		{[]string{"-ccm-normalise", "all"}, ccm.Variants{MissingAccountStatus: 404, SelectPath: ccm.SelectSession,
+		{[]string{"-ccm-normalise", "all"}, ccm.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccm.SelectSession,
 			NormaliseLogo: true, NormaliseURLs: true, ReorderConfigs: true, RekeyConfigs: true}},
-		{[]string{"-ccm-normalise", "reorder,rekey"}, ccm.Variants{MissingAccountStatus: 404, SelectPath: ccm.SelectSession,
+		{[]string{"-ccm-normalise", "reorder,rekey"}, ccm.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccm.SelectSession,
 			ReorderConfigs: true, RekeyConfigs: true}},
 	} {
 		c, err := parseFlags(tc.args, io.Discard)
@@ -34,7 +34,7 @@ func TestCCMVariantFlags(t *testing.T) {
 			t.Errorf("%q: variants %+v, want %+v", tc.args, got, tc.want)
 		}
 	}
-	for _, bad := range [][]string{{"-ccm-missing-account-status", "410"}, {"-ccm-select-path", "x"},
+	for _, bad := range [][]string{{"-ccm-missing-account-status", "410"}, {"-ccm-duplicate-name-status", "422"}, {"-ccm-select-path", "x"},
 		{"-ccm-normalise", "logo,colours"}, {"-ccm-patch-ignores", "colour"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil || !strings.Contains(err.Error(), "ccm") {
 			t.Errorf("%q: err %v, want one naming the ccm flag", bad, err)

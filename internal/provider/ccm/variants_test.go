@@ -2,6 +2,7 @@ package ccm_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -309,4 +310,27 @@ func TestTooManyRequests(t *testing.T) {
 
 func ccmUpdateLogo(logo []byte) ccm.AccountUpdateRequest {
 	return ccm.AccountUpdateRequest{CustomLogo: logo}
+}
+
+// A duplicate name answered 400 or 409 is AlreadyExists, on create and on
+// rename, once the listing shows the name taken.
+func TestDuplicateNameUnderEitherStatus(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusConflict} {
+		e := newVariantEnv(t, sandbox.Variants{DuplicateNameStatus: status})
+		e.create(t, account("first", &v1alpha1.CCMAccountSpec{}))
+		dup := account("dup", &v1alpha1.CCMAccountSpec{})
+		dup.Spec.DisplayName = "first"
+		_, err := e.prov.Create(context.Background(), e.req(dup))
+		var te *provider.TerminalError
+		if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
+			t.Errorf("%d: Create of a taken name = %v", status, err)
+		}
+		mine := account("mine", &v1alpha1.CCMAccountSpec{})
+		e.create(t, mine)
+		mine.Spec.DisplayName = "first"
+		_, err = e.prov.Update(context.Background(), e.req(mine), e.observe(t, mine))
+		if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
+			t.Errorf("%d: rename onto a taken name = %v", status, err)
+		}
+	}
 }

@@ -55,8 +55,9 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	a := s.newAccount(body, ss.user.Email, s.Variants())
 	s.mu.Lock()
 	if s.nameTaken(a.name, "") {
+		status := s.opts.Variants.duplicate()
 		s.mu.Unlock()
-		textError(w, http.StatusBadRequest, "name: an account with this name already exists")
+		textError(w, status, "name: an account with this name already exists")
 		return
 	}
 	s.accounts[a.id] = a
@@ -202,7 +203,8 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := validateUpdate(body, a)
 	if err == nil && p.name != nil && s.nameTaken(*p.name, a.id) {
-		err = errf("name", "an account with this name already exists")
+		textError(w, s.opts.Variants.duplicate(), "name: an account with this name already exists")
+		return
 	}
 	if err != nil {
 		textError(w, http.StatusBadRequest, err.Error())

@@ -18,6 +18,9 @@ type Variants struct {
 	// select_account, PATCH, DELETE): 404 (0 means 404) or 403, as a CCM
 	// that checks membership before existence would.
 	MissingAccountStatus int `json:"missingAccountStatus,omitempty"`
+	// DuplicateNameStatus answers a create or rename onto a taken name: 400
+	// (0 means 400, as CCM does for duplicate app names) or 409.
+	DuplicateNameStatus int `json:"duplicateNameStatus,omitempty"`
 	// SelectNoContent answers select_account with 204 and no body, as
 	// Fortanix's em-client expects, instead of the documented 200 with
 	// session_info.
@@ -59,6 +62,11 @@ func (v Variants) Check() error {
 	default:
 		return fmt.Errorf("missingAccountStatus: must be 404 or 403, not %d", v.MissingAccountStatus)
 	}
+	switch v.DuplicateNameStatus {
+	case 0, http.StatusBadRequest, http.StatusConflict:
+	default:
+		return fmt.Errorf("duplicateNameStatus: must be 400 or 409, not %d", v.DuplicateNameStatus)
+	}
 	switch v.SelectPath {
 	case "", SelectSession, SelectAccounts, SelectBoth:
 	default:
@@ -78,6 +86,14 @@ func (v Variants) missing() int {
 		return http.StatusForbidden
 	}
 	return http.StatusNotFound
+}
+
+// duplicate is the status for a name another account holds.
+func (v Variants) duplicate() int {
+	if v.DuplicateNameStatus == http.StatusConflict {
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
 }
 
 // serves reports whether select_account is served at path ("session" or "accounts").

@@ -246,7 +246,7 @@ func TestVariantsAdminAndCheck(t *testing.T) {
 	if r := h.do("GET", "/v1/accounts/"+unknownID, tok, nil); r.status != 403 {
 		t.Errorf("variant set at run time not applied: %d", r.status)
 	}
-	for _, bad := range []string{`{"missingAccountStatus":410}`, `{"selectPath":"x"}`,
+	for _, bad := range []string{`{"missingAccountStatus":410}`, `{"duplicateNameStatus":422}`, `{"selectPath":"x"}`,
 		`{"patchIgnores":["colour"]}`, `{"nope":true}`} {
 		if r := h.do("POST", "/admin/variants", "", bad); r.status != 400 {
 			t.Errorf("POST %s: %d, want 400", bad, r.status)
@@ -254,5 +254,25 @@ func TestVariantsAdminAndCheck(t *testing.T) {
 	}
 	if v := h.s.Variants(); v.MissingAccountStatus != 403 {
 		t.Errorf("a refused POST changed the variants: %+v", v)
+	}
+}
+
+func TestDuplicateNameStatus(t *testing.T) {
+	for _, tc := range []struct{ variant, want int }{{0, 400}, {400, 400}, {409, 409}} {
+		h := newHarness(t, Options{Variants: Variants{DuplicateNameStatus: tc.variant}})
+		tok := h.login("a@x", "pa")
+		h.create(tok, map[string]any{"name": "taken"})
+		if r := h.do("POST", "/v1/accounts", tok, map[string]any{"name": "taken"}); r.status != tc.want {
+			t.Errorf("variant %d: duplicate create = %d, want %d", tc.variant, r.status, tc.want)
+		}
+		id := h.create(tok, map[string]any{"name": "other"})["acct_id"].(string)
+		h.do("POST", "/v1/sys/session/select_account/"+id, tok, nil)
+		if r := h.do("PATCH", "/v1/accounts/"+id, tok, map[string]any{"name": "taken"}); r.status != tc.want {
+			t.Errorf("variant %d: rename onto a taken name = %d, want %d", tc.variant, r.status, tc.want)
+		}
+		// A schema error is still a 400 under either.
+		if r := h.do("POST", "/v1/accounts", tok, map[string]any{"name": 5}); r.status != 400 {
+			t.Errorf("variant %d: bad create = %d", tc.variant, r.status)
+		}
 	}
 }
