@@ -27,7 +27,7 @@ type sandboxes struct {
 func newSandboxes(c config) sandboxes {
 	pending, running := splitJobDelay(c.vcJobDelay)
 	sb := sandboxes{
-		ccm: ccm.New(ccm.Options{Users: []ccm.User{{Email: c.ccmUser, Password: c.ccmPassword}}}),
+		ccm: ccm.New(ccm.Options{Users: []ccm.User{{Email: c.ccmUser, Password: c.ccmPassword}}, Variants: c.ccmVariants()}),
 		scp: scp.New(scp.Options{
 			Credentials:       []scp.Credential{{AccessKey: c.scpAccessKey, SecretKey: c.scpSecretKey}},
 			RegistrationDelay: c.scpRegistrationDelay,

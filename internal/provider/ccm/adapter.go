@@ -81,14 +81,16 @@ func (p *adapter) createError(ctx context.Context, name string, err error) error
 
 // Observe reads the account and compares it with the spec.
 func (p *adapter) Observe(ctx context.Context, req *provider.Request) (provider.Observation, error) {
-	if req.Account.Status.AccountID == "" {
+	id := req.Account.Status.AccountID
+	if id == "" {
 		return provider.Observation{Exists: false}, nil
 	}
-	a, err := p.api.GetAccount(ctx, req.Account.Status.AccountID, false)
-	if httpapi.IsNotFound(err) {
-		return provider.Observation{Exists: false}, nil
-	}
+	a, err := p.api.GetAccount(ctx, id, false)
 	if err != nil {
+		gone, err := p.gone(ctx, id, err)
+		if gone {
+			return provider.Observation{Exists: false}, nil
+		}
 		return provider.Observation{}, err
 	}
 	d, err := p.resolve(ctx, req)
@@ -98,7 +100,7 @@ func (p *adapter) Observe(ctx context.Context, req *provider.Request) (provider.
 	pl := diff(d, a, req.Account.Status.CCM)
 	var ap *applied
 	if pl.settled() { // upstream matches: the ids and marks seen are the applied ones
-		ap = &applied{ids: pl.configs.ids, hash: d.marks.String()}
+		ap = &applied{ids: pl.configs.ids, hash: d.marks.withEcho(d, a).String()}
 	}
 	obs := provider.Observation{Exists: true, State: string(a.AccountStatus), Drift: pl.drift(),
 		Details: details(a), Status: record(a, ap)}
@@ -113,7 +115,7 @@ func (p *adapter) Update(ctx context.Context, req *provider.Request, _ provider.
 	id := req.Account.Status.AccountID
 	a, err := p.api.GetAccount(ctx, id, false)
 	if err != nil {
-		return provider.Update{}, err
+		return provider.Update{}, p.notFound(ctx, id, err)
 	}
 	d, err := p.resolve(ctx, req)
 	if err != nil {
@@ -121,15 +123,49 @@ func (p *adapter) Update(ctx context.Context, req *provider.Request, _ provider.
 	}
 	pl := diff(d, a, req.Account.Status.CCM)
 	ids := slices.Clone(pl.configs.ids)
+	m := d.marks.withEcho(d, a)
 	if len(pl.drift()) > 0 {
 		after, err := p.api.UpdateAccount(ctx, id, pl.request(d))
 		if err != nil {
-			return provider.Update{}, p.updateError(ctx, id, pl, err)
+			return provider.Update{}, p.updateError(ctx, id, pl, p.notFound(ctx, id, err))
 		}
-		bindNew(d.configs, ids, pl.configs.add, added(a, after))
+		rebind(d.configs, ids, pl.configs.add, a.AuthConfigs, after.AuthConfigs)
+		m = appliedLogo(d, pl, req.Account.Status.CCM, a, after)
 		a = after
 	}
-	return provider.Update{Details: details(a), Status: record(a, &applied{ids: ids, hash: d.marks.String()})}, nil
+	return provider.Update{Details: details(a), Status: record(a, &applied{ids: ids, hash: m.String()})}, nil
+}
+
+// gone reports whether err, from a call about account id, means the account
+// no longer exists; otherwise it returns the error to report. CCM answers an
+// unknown id with 404 or, on instances that check membership first
+// (undocumented), with 403, which is also its answer to a missing role. A
+// 403 therefore counts as gone only when the account is not in the user's
+// account listing; a listed account keeps its 403. An account the user was
+// removed from is not listed either: it is gone from the operator's view.
+func (p *adapter) gone(ctx context.Context, id string, err error) (bool, error) {
+	switch {
+	case httpapi.IsNotFound(err):
+		return true, nil
+	case !httpapi.IsStatus(err, http.StatusForbidden):
+		return false, err
+	}
+	listed, ferr := p.api.FindAccountByID(ctx, id)
+	switch {
+	case ferr != nil:
+		return false, ferr // cannot tell: retry or report the listing's failure
+	case listed != nil:
+		return false, err
+	}
+	return true, nil
+}
+
+// notFound is err, or provider.ErrNotFound when it means the account is gone.
+func (p *adapter) notFound(ctx context.Context, id string, err error) error {
+	if gone, err := p.gone(ctx, id, err); !gone {
+		return err
+	}
+	return fmt.Errorf("upstream account %s: %w", id, provider.ErrNotFound)
 }
 
 // updateError reports a rename onto a name another account holds as
@@ -146,25 +182,16 @@ func (p *adapter) updateError(ctx context.Context, id string, pl plan, err error
 }
 
 // Delete deletes the account; CCM deletes synchronously, and a missing
-// account is already deleted.
+// account is already deleted, whether CCM says 404 or 403 (see gone).
 func (p *adapter) Delete(ctx context.Context, req *provider.Request) (bool, error) {
 	id := req.Account.Status.AccountID
 	if id == "" {
 		return true, nil
 	}
 	if err := p.api.DeleteAccount(ctx, id); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-// added are the configs in after that were not in before: the ones a PATCH added.
-func added(before, after *ccm.Account) map[string]ccm.AuthenticationConfig {
-	out := map[string]ccm.AuthenticationConfig{}
-	for id, c := range after.AuthConfigs {
-		if _, ok := before.AuthConfigs[id]; !ok {
-			out[id] = c
+		if gone, err := p.gone(ctx, id, err); !gone {
+			return false, err
 		}
 	}
-	return out
+	return true, nil
 }

@@ -1,6 +1,7 @@
 package ccm
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
@@ -89,6 +90,32 @@ func bindNew(want []ccm.AuthenticationConfig, ids []string, added []int, fresh m
 			}
 		}
 	}
+}
+
+// rebind fills ids after a PATCH from its answer: the added positions get
+// the ids that appeared, and so do positions whose id vanished, as on an
+// upstream that re-issues every id on update (undocumented). Ids that were
+// there before the PATCH are never handed out again: a config CCM kept
+// although it was asked to delete it is not one the spec added. An answer
+// that shows no configs at all says nothing and leaves ids as they are.
+func rebind(want []ccm.AuthenticationConfig, ids []string, added []int, before, after map[string]ccm.AuthenticationConfig) {
+	if len(after) == 0 {
+		return
+	}
+	pos := slices.Clone(added)
+	for i, id := range ids {
+		if _, ok := after[id]; id != "" && !ok {
+			ids[i], pos = "", append(pos, i)
+		}
+	}
+	slices.Sort(pos)
+	fresh := map[string]ccm.AuthenticationConfig{}
+	for id, c := range after {
+		if _, old := before[id]; !old && !slices.Contains(ids, id) {
+			fresh[id] = c
+		}
+	}
+	bindNew(want, ids, pos, fresh)
 }
 
 // binder hands out upstream ids, each once, in a fixed order: kept ids in

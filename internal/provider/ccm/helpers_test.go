@@ -47,13 +47,15 @@ type sent struct {
 }
 
 type env struct {
-	sb   *sandbox.Server
-	srv  *httptest.Server
-	prov provider.Provider
-	res  *resolver
+	sb     *sandbox.Server
+	srv    *httptest.Server
+	prov   provider.Provider
+	res    *resolver
+	prefix string
 
-	mu   sync.Mutex
-	sent []sent
+	mu      sync.Mutex
+	sent    []sent
+	rewrite func(route string, body []byte) []byte
 }
 
 // newEnv serves a sandbox on loopback, records the bodies of account writes,
@@ -75,19 +77,45 @@ func newEnvWithPassword(t *testing.T, password string) *env {
 
 func newEnvWith(t *testing.T, prefix, password string) *env {
 	t.Helper()
-	e := &env{res: newResolver()}
-	e.sb = sandbox.New(sandbox.Options{PathPrefix: prefix,
-		Users: []sandbox.User{{Email: adminEmail, Password: password}}})
+	return newEnvOpts(t, sandbox.Options{PathPrefix: prefix,
+		Users: []sandbox.User{{Email: adminEmail, Password: password}}}, password)
+}
+
+// Another user of the variant sandboxes, for role tests.
+const (
+	readerEmail    = "reader@example.com"
+	readerPassword = "S3ntinel-reader-password-1177"
+)
+
+// newVariantEnv is newEnv against a sandbox with the variants in force. A
+// second user, readerEmail, can log in too.
+func newVariantEnv(t *testing.T, v sandbox.Variants) *env {
+	t.Helper()
+	return newEnvOpts(t, sandbox.Options{Variants: v, Users: []sandbox.User{{Email: adminEmail, Password: adminPassword},
+		{Email: readerEmail, Password: readerPassword}}}, adminPassword)
+}
+
+func newEnvOpts(t *testing.T, opts sandbox.Options, password string) *env {
+	t.Helper()
+	e := &env{res: newResolver(), prefix: opts.PathPrefix}
+	e.sb = sandbox.New(opts)
 	e.srv = httptest.NewServer(e.record(e.sb.Handler()))
 	t.Cleanup(e.srv.Close)
-	p, err := provccm.NewKind().New(provider.Config{Spec: providerSpec(e.srv.URL, prefix),
-		Credentials: map[string][]byte{"username": []byte(adminEmail), "password": []byte(password)},
+	e.prov = e.providerAs(t, adminEmail, password)
+	return e
+}
+
+// providerAs builds the provider through the Kind, as the registry does,
+// with the credentials of a user.
+func (e *env) providerAs(t *testing.T, email, password string) provider.Provider {
+	t.Helper()
+	p, err := provccm.NewKind().New(provider.Config{Spec: providerSpec(e.srv.URL, e.prefix),
+		Credentials: map[string][]byte{"username": []byte(email), "password": []byte(password)},
 		HTTPClient:  httpapi.NewHTTPClient(5*time.Second, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.prov = p
-	return e
+	return p
 }
 
 func providerSpec(url, prefix string) *v1alpha1.AccountProviderSpec {
@@ -95,9 +123,10 @@ func providerSpec(url, prefix string) *v1alpha1.AccountProviderSpec {
 		PathPrefix: prefix, CredentialsSecretRef: v1alpha1.SecretReference{Name: "ccm-admin", Namespace: "ops"}}}
 }
 
-// record keeps the JSON bodies of POST and PATCH calls under /accounts.
+// record keeps the JSON bodies of POST and PATCH calls under /accounts, and
+// passes answers through e.rewrite when it is set.
 func (e *env) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return e.rewritten(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && strings.Contains(r.URL.Path, "/accounts") {
 			raw, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(raw))
@@ -108,6 +137,26 @@ func (e *env) record(next http.Handler) http.Handler {
 			e.mu.Unlock()
 		}
 		next.ServeHTTP(w, r)
+	}))
+}
+
+// rewritten lets a test change an answer's body (e.rewrite: path, body).
+func (e *env) rewritten(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		rewrite := e.rewrite
+		e.mu.Unlock()
+		if rewrite == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rewrite(r.Method+" "+r.URL.Path, rec.Body.Bytes()))
 	})
 }
 

@@ -1,12 +1,14 @@
 package ccm
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
 
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
 )
 
@@ -23,17 +25,28 @@ const macLen = 16
 // key is the provider's credential password, so the status never holds an
 // unkeyed hash of secret material that could be checked against guesses.
 // Kept per config so an update re-sends only the configs that changed.
+//
+// CCM may echo the logo re-encoded (undocumented), so the logo is compared
+// by what was last sent, not by the bytes read back: logoEcho is a digest of
+// the echo first read after the logo was sent, and only a later change of
+// that echo is drift made upstream.
 type marks struct {
-	logo    string   // "" when the logo is unmanaged
-	configs []string // spec order
+	logo     string   // "" when the logo is unmanaged
+	logoEcho string   // digest of the echo; "" until read after sending
+	configs  []string // spec order
 }
 
-// String is the status.ccm.appliedHash form: v1.<logo>.<config0>.<config1>...
+// String is the status.ccm.appliedHash form:
+// v1.<logo>[~<logoEcho>].<config0>.<config1>...
 func (m marks) String() string {
 	if m.logo == "" && len(m.configs) == 0 {
 		return ""
 	}
-	return strings.Join(append([]string{marksVersion, m.logo}, m.configs...), ".")
+	logo := m.logo
+	if m.logoEcho != "" {
+		logo += "~" + m.logoEcho
+	}
+	return strings.Join(append([]string{marksVersion, logo}, m.configs...), ".")
 }
 
 // parseMarks reads status.ccm.appliedHash; anything unreadable is no marks,
@@ -43,7 +56,45 @@ func parseMarks(s string) marks {
 	if len(parts) < 2 || parts[0] != marksVersion {
 		return marks{}
 	}
-	return marks{logo: parts[1], configs: parts[2:]}
+	logo, echo, _ := strings.Cut(parts[1], "~")
+	return marks{logo: logo, logoEcho: echo, configs: parts[2:]}
+}
+
+// withEcho is m with the echo of the logo as a shows it: what to record
+// when the logo needs no change.
+func (m marks) withEcho(d *desired, a *ccm.Account) marks {
+	if d.logo != nil {
+		m.logoEcho = echoDigest(a.CustomLogo)
+	}
+	return m
+}
+
+// appliedLogo is what the marks record after a PATCH: the logo as the read
+// before showed it when the PATCH did not carry one; the logo sent, with its
+// echo to be read next time, when it did; and the marks of before when CCM
+// answered the PATCH with the very logo it had (undocumented: an instance
+// that ignores the field), so the difference stays in view.
+func appliedLogo(d *desired, pl plan, st *v1alpha1.CCMAccountStatus, before, after *ccm.Account) marks {
+	m := d.marks
+	prev := marks{}
+	if st != nil {
+		prev = parseMarks(st.AppliedHash)
+	}
+	switch {
+	case d.logo == nil:
+	case pl.logo == nil:
+		m.logoEcho = echoDigest(before.CustomLogo)
+	case prev.logo != "" && len(before.CustomLogo) > 0 && bytes.Equal(before.CustomLogo, after.CustomLogo):
+		m.logo, m.logoEcho = prev.logo, prev.logoEcho
+	}
+	return m
+}
+
+// echoDigest identifies a logo as CCM echoes it. The logo is not secret, so
+// an unkeyed digest will do.
+func echoDigest(logo []byte) string {
+	sum := sha256.Sum256(logo)
+	return base64.RawURLEncoding.EncodeToString(sum[:macLen])
 }
 
 // mark computes the marks of the desired state.
@@ -69,20 +120,11 @@ func (p *adapter) mac(domain string, data []byte) string {
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:macLen])
 }
 
-// visible is a config as CCM shows it on read: without client_secret and
-// client_key. Two configs with equal visible forms differ at most in secrets.
+// visible is a config as CCM shows it on read, in canonical form (see
+// canonicalConfig). Two configs with equal visible forms differ at most in
+// secrets.
 func visible(c ccm.AuthenticationConfig) string {
-	if c.Oauth != nil {
-		o := *c.Oauth
-		o.ClientSecret = ""
-		if o.TLS.Required != nil {
-			r := *o.TLS.Required
-			r.ClientKey = nil
-			o.TLS.Required = &r
-		}
-		c.Oauth = &o
-	}
-	raw, _ := json.Marshal(c)
+	raw, _ := json.Marshal(canonicalConfig(c))
 	return string(raw)
 }
 

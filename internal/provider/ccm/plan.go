@@ -15,6 +15,8 @@ type plan struct {
 	logo    []byte // new logo; nil unchanged
 	pcr     []int  // new PCR order; nil unchanged
 	configs configPlan
+	// configDrift names the auth config fields that differ (configDrift).
+	configDrift []string
 }
 
 // diff compares the upstream account with the desired state. st is the CCM
@@ -29,7 +31,7 @@ func diff(d *desired, a *ccm.Account, st *v1alpha1.CCMAccountStatus) plan {
 	if a.Name != d.name {
 		p.name = d.name
 	}
-	if d.logo != nil && logoChanged(d, a.CustomLogo, applied.logo) {
+	if d.logo != nil && logoChanged(d, a.CustomLogo, applied) {
 		p.logo = d.logo
 	}
 	if d.pcr != nil && !slices.Equal(d.pcr, a.AzureCvmPcrPriority) {
@@ -37,34 +39,41 @@ func diff(d *desired, a *ccm.Account, st *v1alpha1.CCMAccountStatus) plan {
 	}
 	if d.configs != nil {
 		p.configs = planConfigs(d.configs, d.marks.configs, kept, applied.configs, a.AuthConfigs)
+		p.configDrift = configDrift(d.configs, p.configs, a.AuthConfigs)
 	}
 	return p
 }
 
-// logoChanged compares with the logo CCM returns; when it returns none, with
-// the mark of the logo last applied.
-func logoChanged(d *desired, upstream []byte, appliedMark string) bool {
-	if len(upstream) > 0 {
-		return !bytes.Equal(upstream, d.logo)
+// logoChanged: the logo must be sent unless CCM shows exactly the spec's
+// bytes, or it was last sent with the spec's bytes and its echo has not
+// changed since (CCM may re-encode what it stores). An echo not yet
+// recorded is taken as it is, and recorded.
+func logoChanged(d *desired, upstream []byte, applied marks) bool {
+	switch {
+	case bytes.Equal(upstream, d.logo):
+		return false
+	case applied.logo != d.marks.logo:
+		return true
 	}
-	return appliedMark != d.marks.logo
+	return applied.logoEcho != "" && applied.logoEcho != echoDigest(upstream)
 }
 
-// drift names the spec fields that differ, without values.
+// drift names the spec fields that differ, without values, down to the
+// field of an auth config: a field whose update shows no effect can then be
+// told apart from the rest.
 func (p plan) drift() []string {
 	var out []string
-	for _, f := range []struct {
-		changed bool
-		path    string
-	}{
-		{p.name != "", "spec.displayName"},
-		{p.logo != nil, "spec.ccm.customLogo"},
-		{p.configs.changed(), "spec.ccm.authConfigs"},
-		{p.pcr != nil, "spec.ccm.azureCVMPCRPriority"},
-	} {
-		if f.changed {
-			out = append(out, f.path)
-		}
+	if p.name != "" {
+		out = append(out, "spec.displayName")
+	}
+	if p.logo != nil {
+		out = append(out, "spec.ccm.customLogo")
+	}
+	if p.configs.changed() {
+		out = append(out, p.configDrift...)
+	}
+	if p.pcr != nil {
+		out = append(out, "spec.ccm.azureCVMPCRPriority")
 	}
 	return out
 }

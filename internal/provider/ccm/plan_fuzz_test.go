@@ -222,14 +222,11 @@ func FuzzDiff(f *testing.F) {
 			for i, id := range sc.fresh {
 				fresh[i] = fmt.Sprint(round, id)
 			}
+			before := up
 			up = up.apply(t, pl.request(sc.d), fresh)
 			checkDesired(t, sc.d, up)
 			ids := slices.Clone(pl.configs.ids)
-			added := map[string]ccm.AuthenticationConfig{}
-			for _, id := range fresh[:len(pl.configs.add)] {
-				added[id] = up.configs[id]
-			}
-			bindNew(sc.d.configs, ids, pl.configs.add, hidden(added))
+			rebind(sc.d.configs, ids, pl.configs.add, hidden(before.configs), hidden(up.configs))
 			checkTruthful(t, sc.d, up, ids)
 			st, allBound = &v1alpha1.CCMAccountStatus{AuthConfigIDs: ids, AppliedHash: sc.d.marks.String()}, !slices.Contains(ids, "")
 		}

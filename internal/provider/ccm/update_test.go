@@ -44,8 +44,10 @@ func TestAuthConfigChangeIsOnePatchWithAddModDel(t *testing.T) {
 		{OAuth: oauth("Google", "google", v1alpha1.CCMTLSConfig{Mode: v1alpha1.TLSOpportunistic})},
 	}
 	o := e.observe(t, a)
-	if o.UpToDate || !slices.Equal(o.Drift, []string{"spec.ccm.authConfigs"}) {
-		t.Fatalf("Observe = %+v", o)
+	wantDrift := []string{"spec.ccm.authConfigs[0].password.require2FA", "spec.ccm.authConfigs[0].password.administratorsOnly",
+		"spec.ccm.authConfigs[3]", "spec.ccm.authConfigs"}
+	if o.UpToDate || !slices.Equal(o.Drift, wantDrift) {
+		t.Fatalf("Observe = %+v, want drift %q", o, wantDrift)
 	}
 	calls := e.calls(func() { e.update(t, a, o) })
 	if calls["UpdateAccount"] != 1 {
@@ -88,7 +90,7 @@ func TestRotatedClientSecretModifiesOnlyThatConfig(t *testing.T) {
 	hash := a.Status.CCM.AppliedHash
 	e.res.setSecret("okta", "clientSecret", []byte(rotatedSecret))
 	o := e.observe(t, a)
-	if o.UpToDate || !slices.Equal(o.Drift, []string{"spec.ccm.authConfigs"}) {
+	if o.UpToDate || !slices.Equal(o.Drift, []string{"spec.ccm.authConfigs[1].oauth"}) {
 		t.Fatalf("Observe after rotation = %+v", o)
 	}
 	if a.Status.CCM.AppliedHash != hash {
@@ -155,7 +157,7 @@ func TestAdoptedAccountKeepsMatchingConfigIDs(t *testing.T) {
 	a := account("seed", spec)
 	a.Status.AccountID = seed.Status.AccountID
 	o := e.observe(t, a)
-	if o.UpToDate || !slices.Contains(o.Drift, "spec.ccm.authConfigs") {
+	if o.UpToDate || !slices.Contains(o.Drift, "spec.ccm.authConfigs[1].oauth") {
 		t.Fatalf("Observe of an adopted account = %+v", o)
 	}
 	e.update(t, a, o)

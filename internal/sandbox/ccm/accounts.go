@@ -52,27 +52,31 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 		textError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a := s.newAccount(body, ss.user.Email)
+	a := s.newAccount(body, ss.user.Email, s.Variants())
 	s.mu.Lock()
 	if s.nameTaken(a.name, "") {
+		status := s.opts.Variants.duplicate()
 		s.mu.Unlock()
-		textError(w, http.StatusBadRequest, "name: an account with this name already exists")
+		textError(w, status, "name: an account with this name already exists")
 		return
 	}
 	s.accounts[a.id] = a
-	out := render(a, ss.user.Email, false)
+	out := s.render(a, ss.user.Email, false)
 	s.mu.Unlock()
 	fault.WriteJSON(w, http.StatusOK, out)
 }
 
-// newAccount builds an account from a validated AccountRequest; the creator
-// becomes its MANAGER.
-func (s *Server) newAccount(body map[string]any, creator string) *account {
+// newAccount builds an account from a validated AccountRequest, stored as
+// the variants in force store it; the creator becomes its MANAGER.
+func (s *Server) newAccount(body map[string]any, creator string, v Variants) *account {
 	a := &account{id: newUUID(), name: body["name"].(string), createdAt: s.opts.Now().Unix(),
 		authConfigs: map[string]map[string]any{}, component: "DEFAULT",
 		defaultGroup: newUUID(), marketplaceGroup: newUUID(), accountStatus: "Active", enabled: true,
 		members: map[string]string{creator: "MANAGER"}}
 	a.logo, _ = body["custom_logo"].(string)
+	if v.NormaliseLogo {
+		a.logo = reencodeLogo(a.logo)
+	}
 	if c, ok := body["component"].(string); ok {
 		a.component = c
 	}
@@ -81,7 +85,7 @@ func (s *Server) newAccount(body map[string]any, creator string) *account {
 	}
 	list, _ := body["auth_configs"].([]any)
 	for _, c := range list {
-		a.authConfigs[newUUID()] = c.(map[string]any)
+		a.authConfigs[newUUID()] = v.stored(c.(map[string]any))
 	}
 	for i := 0; i < pcrCount; i++ {
 		a.pcr = append(a.pcr, i)
@@ -111,7 +115,7 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 	var out map[string]any
 	if a != nil {
 		a.reads++
-		out = render(a, ss.user.Email, totals)
+		out = s.render(a, ss.user.Email, totals)
 	}
 	s.mu.Unlock()
 	if a == nil {
@@ -121,12 +125,13 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 	fault.WriteJSON(w, http.StatusOK, out)
 }
 
-// visible finds an account the caller may read: 404 unknown, 403 not a member.
+// visible finds an account the caller may read: 404 (or the variant's
+// status) unknown, 403 not a member. Caller holds mu.
 func (s *Server) visible(id string, ss *session) (*account, int) {
 	a, ok := s.accounts[id]
 	switch {
 	case !ok:
-		return nil, http.StatusNotFound
+		return nil, s.opts.Variants.missing()
 	case a.members[ss.user.Email] == "" && !ss.user.SystemAdmin:
 		return nil, http.StatusForbidden
 	}
@@ -160,7 +165,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		}
 		member := a.members[ss.user.Email] != ""
 		if a.id > prev && (member || scope == "SYSTEM") {
-			items = append(items, render(a, ss.user.Email, false))
+			items = append(items, s.render(a, ss.user.Email, false))
 		}
 	}
 	s.mu.Unlock()
@@ -173,7 +178,7 @@ func (s *Server) scoped(id string, ss *session) (*account, int, string) {
 	a, ok := s.accounts[id]
 	switch {
 	case !ok:
-		return nil, http.StatusNotFound, "account not found"
+		return nil, s.opts.Variants.missing(), "account not found or not accessible"
 	case ss.selected != id:
 		return nil, http.StatusForbidden, "select the account first (POST /sys/session/select_account/{id})"
 	case a.members[ss.user.Email] != "MANAGER":
@@ -198,14 +203,15 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := validateUpdate(body, a)
 	if err == nil && p.name != nil && s.nameTaken(*p.name, a.id) {
-		err = errf("name", "an account with this name already exists")
+		textError(w, s.opts.Variants.duplicate(), "name: an account with this name already exists")
+		return
 	}
 	if err != nil {
 		textError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	p.apply(a)
-	fault.WriteJSON(w, http.StatusOK, render(a, ss.user.Email, false))
+	p.apply(a, s.opts.Variants)
+	fault.WriteJSON(w, http.StatusOK, s.render(a, ss.user.Email, false))
 }
 
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
@@ -223,25 +229,37 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// render is the Account JSON as the caller sees it. Secrets in auth configs
-// are left out, as the reference warns CCM does. Caller holds mu.
-func render(a *account, email string, totals bool) map[string]any {
+// render is the Account JSON as the caller sees it, in the form the
+// variants in force echo. Secrets in auth configs are left out, as the
+// reference warns CCM does. Caller holds mu.
+func (s *Server) render(a *account, email string, totals bool) map[string]any {
+	v := s.opts.Variants
 	roles := []string{}
 	if role := a.members[email]; role != "" {
 		roles = append(roles, role)
 	}
-	configs := make(map[string]any, len(a.authConfigs))
+	configs := make(reversedMap, len(a.authConfigs))
 	for id, c := range a.authConfigs {
 		configs[id] = redact(c)
+		if v.ReorderConfigs {
+			reversePinned(configs[id].(map[string]any))
+		}
+	}
+	var authConfigs any = map[string]any(configs)
+	if v.ReorderConfigs {
+		authConfigs = configs
 	}
 	m := map[string]any{"acct_id": a.id, "name": a.name, "created_at": a.createdAt,
-		"roles": roles, "status": "ACTIVE", "auth_configs": configs,
+		"roles": roles, "status": "ACTIVE", "auth_configs": authConfigs,
 		"node_enrollment":  map[string]any{"attestation_enforcement_disabled_insecure": a.attestationDisabled},
 		"component":        a.component,
 		"default_group_id": a.defaultGroup, "marketplace_group_id": a.marketplaceGroup,
 		"account_status": a.accountStatus, "azure_cvm_pcr_priority": append([]int(nil), a.pcr...)}
 	if a.logo != "" {
 		m["custom_logo"] = a.logo
+		if v.NormaliseLogo {
+			m["custom_logo"] = echoLogo(a.logo)
+		}
 	}
 	if totals {
 		m["totals"] = map[string]any{"datasets": 0, "final_workflows": 0, "nodes": 0}

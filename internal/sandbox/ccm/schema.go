@@ -199,31 +199,62 @@ func (p *patch) deletes(body map[string]any, a *account) error {
 	return nil
 }
 
-// apply changes the account. Caller holds mu.
-func (p *patch) apply(a *account) {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
+// apply changes the account as the variants in force do: fields they
+// ignore stay as they are (the 200 says nothing), stored forms are
+// normalised, and ids may be re-issued. Caller holds mu.
+func (p *patch) apply(a *account, v Variants) {
+	set := func(field string, dst *string, val *string) {
+		if val != nil && !v.ignores(field) {
+			*dst = *val
 		}
 	}
-	set(&a.name, p.name)
-	set(&a.logo, p.logo)
-	set(&a.accountStatus, p.status)
-	set(&a.defaultGroup, p.defaultGroup)
-	set(&a.marketplaceGroup, p.mktGroup)
-	if p.enabled != nil {
+	set("name", &a.name, p.name)
+	if p.logo != nil && v.NormaliseLogo {
+		logo := reencodeLogo(*p.logo)
+		p.logo = &logo
+	}
+	set("custom_logo", &a.logo, p.logo)
+	set("account_status", &a.accountStatus, p.status)
+	set("default_group_id", &a.defaultGroup, p.defaultGroup)
+	set("marketplace_group_id", &a.marketplaceGroup, p.mktGroup)
+	if p.enabled != nil && !v.ignores("enabled") {
 		a.enabled = *p.enabled
 	}
-	if p.pcr != nil {
+	if p.pcr != nil && !v.ignores("azure_cvm_pcr_priority") {
 		a.pcr = p.pcr
 	}
-	for id, cfg := range p.mod {
-		a.authConfigs[id] = cfg
+	p.applyConfigs(a, v)
+}
+
+func (p *patch) applyConfigs(a *account, v Variants) {
+	if !v.ignores("mod_auth_configs") {
+		for id, cfg := range p.mod {
+			a.authConfigs[id] = v.stored(cfg)
+		}
 	}
-	for _, id := range p.del {
-		delete(a.authConfigs, id)
+	if !v.ignores("del_auth_configs") {
+		for _, id := range p.del {
+			delete(a.authConfigs, id)
+		}
 	}
-	for _, cfg := range p.add {
-		a.authConfigs[newUUID()] = cfg
+	if !v.ignores("add_auth_configs") {
+		for _, cfg := range p.add {
+			a.authConfigs[newUUID()] = v.stored(cfg)
+		}
 	}
+	if v.RekeyConfigs {
+		rekeyed := make(map[string]map[string]any, len(a.authConfigs))
+		for _, id := range a.configIDs() {
+			rekeyed[newUUID()] = a.authConfigs[id]
+		}
+		a.authConfigs = rekeyed
+	}
+}
+
+// stored is a validated auth config as the variants in force store it.
+func (v Variants) stored(cfg map[string]any) map[string]any {
+	if v.NormaliseURLs {
+		normaliseURLs(cfg)
+	}
+	return cfg
 }

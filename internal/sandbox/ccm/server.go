@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +41,8 @@ type Options struct {
 	Version string
 	// Now is the clock (default time.Now); tests share a fake clock with the client.
 	Now func() time.Time
+	// Variants switch undocumented behaviour; SetVariants changes them later.
+	Variants Variants
 }
 
 // Server is the simulator. Safe for concurrent use.
@@ -74,6 +77,10 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if err := opts.Variants.Check(); err != nil {
+		panic("ccm sandbox: " + err.Error())
+	}
+	opts.Variants.PatchIgnores = slices.Clone(opts.Variants.PatchIgnores)
 	s := &Server{opts: opts, faults: fault.New(), users: map[string]User{},
 		sessions: map[string]*session{}, accounts: map[string]*account{}}
 	for _, u := range opts.Users {
@@ -95,7 +102,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	route("POST /sys/auth", "Login", s.login)
 	route("POST /sys/session/refresh", "RefreshSession", s.authed(s.refresh))
-	route("POST /sys/session/select_account/{id}", "SelectAccount", s.authed(s.selectAccount))
+	route("POST /sys/session/select_account/{id}", "SelectAccount", s.selectAt(SelectSession))
+	route("POST /accounts/select_account/{id}", "SelectAccount", s.selectAt(SelectAccounts))
 	route("POST /sys/session/terminate", "TerminateSession", s.authed(s.terminate))
 	route("GET /sys/version", "Version", s.version)
 	route("POST /accounts", "CreateAccount", s.authed(s.createAccount))
@@ -116,13 +124,15 @@ type AccountInfo struct {
 	Members       map[string]string `json:"members"` // email -> role
 }
 
-// AdminHandler serves GET /accounts plus the fault endpoints; mount it under
+// AdminHandler serves GET /accounts, GET and POST /variants (a Variants
+// object) plus the fault endpoints; mount it under
 // /admin/ with the prefix stripped.
 func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /accounts", func(w http.ResponseWriter, _ *http.Request) {
 		fault.WriteJSON(w, http.StatusOK, s.Accounts())
 	})
+	s.variantsAdmin(mux)
 	mux.Handle("/", s.faults.AdminHandler())
 	return mux
 }

@@ -40,7 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ss := &session{user: u, subjectID: subjectID(email), tokenExpires: now.Add(s.opts.TokenTTL),
 		sessionExpires: now.Add(s.opts.SessionTTL)}
 	s.sessions[token] = ss
-	info := ss.info()
+	info := s.info(ss)
 	s.mu.Unlock()
 	fault.WriteJSON(w, http.StatusOK, map[string]any{"access_token": token, "session_info": info})
 }
@@ -74,9 +74,25 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 	if ss.tokenExpires.After(ss.sessionExpires) {
 		ss.tokenExpires = ss.sessionExpires
 	}
-	info := ss.info()
+	info := s.info(ss)
 	s.mu.Unlock()
 	fault.WriteJSON(w, http.StatusOK, map[string]any{"session_info": info})
+}
+
+// selectAt serves select_account at one of its two paths, or answers 404 as
+// an unknown route when the variant in force does not serve it there.
+func (s *Server) selectAt(path string) http.HandlerFunc {
+	selectAccount := s.authed(s.selectAccount)
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		served := s.opts.Variants.serves(path)
+		s.mu.Unlock()
+		if !served {
+			http.NotFound(w, r)
+			return
+		}
+		selectAccount(w, r)
+	}
 }
 
 // selectAccount scopes the session to one account; the caller must be a member.
@@ -87,8 +103,9 @@ func (s *Server) selectAccount(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.accounts[id]
 	switch {
 	case !ok:
+		status := s.opts.Variants.missing()
 		s.mu.Unlock()
-		textError(w, http.StatusNotFound, "account not found")
+		textError(w, status, "account not found or not accessible")
 		return
 	case a.members[ss.user.Email] == "":
 		s.mu.Unlock()
@@ -96,8 +113,13 @@ func (s *Server) selectAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss.selected = id
-	info := ss.info()
+	info := s.info(ss)
+	noContent := s.opts.Variants.SelectNoContent
 	s.mu.Unlock()
+	if noContent {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	fault.WriteJSON(w, http.StatusOK, map[string]any{"session_info": info})
 }
 
@@ -113,11 +135,16 @@ func (s *Server) version(w http.ResponseWriter, _ *http.Request) {
 	fault.WriteJSON(w, http.StatusOK, map[string]any{"version": s.opts.Version})
 }
 
-// info is the SessionInfo JSON; expiries are epoch seconds. Caller holds mu.
-func (ss *session) info() map[string]any {
+// info is the SessionInfo JSON; expiries are epoch seconds, or milliseconds
+// under the ExpiryMillis variant. Caller holds mu.
+func (s *Server) info(ss *session) map[string]any {
+	at := func(t time.Time) int64 { return t.Unix() }
+	if s.opts.Variants.ExpiryMillis {
+		at = func(t time.Time) int64 { return t.UnixMilli() }
+	}
 	m := map[string]any{"subject_id": ss.subjectID,
-		"session_expires_at":       ss.sessionExpires.Unix(),
-		"session_token_expires_at": ss.tokenExpires.Unix()}
+		"session_expires_at":       at(ss.sessionExpires),
+		"session_token_expires_at": at(ss.tokenExpires)}
 	if ss.selected != "" {
 		m["selected_account_id"] = ss.selected
 	}

@@ -1,6 +1,7 @@
 package ccm
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,7 +11,7 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// maxPages bounds FindAccountByName against an upstream that never ends a listing.
+// maxPages bounds FindAccountByName and FindAccountByID against an upstream that never ends a listing.
 const maxPages = 10000
 
 // ListOptions are the query parameters of GET /accounts. Paging is by keyset:
@@ -49,7 +50,9 @@ func (c *Client) CreateAccount(ctx context.Context, req AccountRequest) (*Accoun
 }
 
 // GetAccount is GET /accounts/{id}; totals are filled when withTotals is set.
-// An unknown id is a 404, an account the user is not a member of a 403.
+// An account the user is not a member of is a 403; an unknown id is a 404,
+// or a 403 on an instance that checks membership first (undocumented; see
+// FindAccountByID).
 func (c *Client) GetAccount(ctx context.Context, id string, withTotals bool) (*Account, error) {
 	var out Account
 	err := c.decode(ctx, call{op: "GetAccount", method: http.MethodGet, path: accountPath(id),
@@ -78,6 +81,20 @@ func (c *Client) ListAccounts(ctx context.Context, opts ListOptions) (*AccountLi
 // the one with exactly this name, or nil (and no error) when there is none.
 // CCM has no name filter; names are unique per instance.
 func (c *Client) FindAccountByName(ctx context.Context, name string) (*Account, error) {
+	return c.find(ctx, func(a *Account) bool { return a.Name == name })
+}
+
+// FindAccountByID pages through every account the user can see for this id,
+// or returns nil (and no error). Unlike GetAccount it tells an account that
+// is gone from one the user may not read, where CCM answers both with 403:
+// a deleted account is not listed, an existing one the user belongs to is.
+func (c *Client) FindAccountByID(ctx context.Context, id string) (*Account, error) {
+	return c.find(ctx, func(a *Account) bool { return a.AcctID == id })
+}
+
+// find pages through the listing until match holds. Paging is bounded and
+// must make progress.
+func (c *Client) find(ctx context.Context, match func(*Account) bool) (*Account, error) {
 	prev := ""
 	for range maxPages {
 		page, err := c.ListAccounts(ctx, ListOptions{Limit: c.cfg.PageSize, PreviousID: prev})
@@ -85,7 +102,7 @@ func (c *Client) FindAccountByName(ctx context.Context, name string) (*Account, 
 			return nil, err
 		}
 		for i := range page.Items {
-			if page.Items[i].Name == name {
+			if match(&page.Items[i]) {
 				return &page.Items[i], nil
 			}
 		}
@@ -106,7 +123,7 @@ func (c *Client) FindAccountByName(ctx context.Context, name string) (*Account, 
 // UpdateAccount is PATCH /accounts/{id} after selecting the account. A
 // request that adds auth configs is not retried (a repeat would add them
 // twice); other changes are idempotent and retried on 5xx. An unknown id is
-// a 404 (from select_account).
+// a 404 or 403 (from select_account), as for GetAccount.
 func (c *Client) UpdateAccount(ctx context.Context, id string, req AccountUpdateRequest) (*Account, error) {
 	secrets := configSecrets(req.AddAuthConfigs...)
 	for _, cfg := range req.ModAuthConfigs {
@@ -119,7 +136,9 @@ func (c *Client) UpdateAccount(ctx context.Context, id string, req AccountUpdate
 }
 
 // DeleteAccount is DELETE /accounts/{id} (204) after selecting the account.
-// A 404, from select_account or the delete, means already gone and returns nil.
+// A 404, from select_account or the delete, means already gone and returns
+// nil. A 403 is returned as it is: it may be a missing role or, on some
+// instances, a deleted account; FindAccountByID tells them apart.
 func (c *Client) DeleteAccount(ctx context.Context, id string) error {
 	_, err := c.do(ctx, call{op: "DeleteAccount", method: http.MethodDelete, path: accountPath(id),
 		idempotent: true, scope: id})
@@ -129,13 +148,30 @@ func (c *Client) DeleteAccount(ctx context.Context, id string) error {
 	return err
 }
 
-// SelectAccount is POST /sys/session/select_account/{id}: it scopes the
-// shared session to the account. Update and Delete do this themselves.
+// SelectAccount is POST /sys/session/select_account/{id} (or em-client's
+// /accounts/select_account/{id}): it scopes the shared session to the
+// account. Update and Delete do this themselves. A 204 without a body is
+// success too; the SessionInfo is then the client's own view.
 func (c *Client) SelectAccount(ctx context.Context, id string) (*SessionInfo, error) {
-	var out sessionResponse
-	err := c.decode(ctx, call{op: "SelectAccount", method: http.MethodPost,
-		path: "/sys/session/select_account/" + url.PathEscape(id), idempotent: true, selects: id}, &out)
+	c.scopeMu.Lock()
+	defer c.scopeMu.Unlock()
+	var sel *session
+	resp, err := c.withSession(ctx, func(s *session) (*httpapi.Response, error) {
+		sel = s
+		return c.postSelect(ctx, s, id)
+	})
 	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
+		c.mu.Lock()
+		info := sel.info
+		c.mu.Unlock()
+		info.SelectedAccountID = id
+		return &info, nil
+	}
+	var out sessionResponse
+	if err := c.api.Decode("SelectAccount", resp, &out); err != nil {
 		return nil, err
 	}
 	return &out.SessionInfo, nil

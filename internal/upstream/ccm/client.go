@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
@@ -61,6 +62,8 @@ type Client struct {
 	// selection belongs to the shared session, so two account-scoped calls
 	// must not interleave.
 	scopeMu sync.Mutex
+	// selectAt indexes selectPaths: where select_account last worked.
+	selectAt atomic.Int32
 }
 
 // New checks the config and fills defaults.
@@ -142,13 +145,11 @@ type call struct {
 	idempotent       bool
 	noAuth           bool
 	scope            string           // acct_id to select first
-	selects          string           // acct_id this call selects (SelectAccount)
 	secrets          []httpapi.Secret // request values to scrub from errors
 }
 
-// do runs an authenticated call: it gets a session, selects the account if
-// the call is scoped, and on a 401 logs in again and retries once. A 401 means
-// the call was not processed, so that one retry is safe even for a create.
+// do runs an authenticated call, selecting the account first if the call is
+// scoped.
 func (c *Client) do(ctx context.Context, cl call) (*httpapi.Response, error) {
 	var payload []byte
 	if cl.body != nil {
@@ -160,25 +161,30 @@ func (c *Client) do(ctx context.Context, cl call) (*httpapi.Response, error) {
 	if cl.noAuth {
 		return c.api.Do(ctx, c.request(cl, payload, nil))
 	}
-	if cl.scope != "" || cl.selects != "" {
+	if cl.scope != "" {
 		c.scopeMu.Lock()
 		defer c.scopeMu.Unlock()
 	}
+	return c.withSession(ctx, func(s *session) (*httpapi.Response, error) {
+		if cl.scope != "" {
+			if err := c.selectIn(ctx, s, cl.scope); err != nil {
+				return nil, err
+			}
+		}
+		return c.api.Do(ctx, c.request(cl, payload, s))
+	})
+}
+
+// withSession runs f with a session; on a 401 it logs in again and runs f
+// once more. A 401 means the call was not processed, so that one retry is
+// safe even for a create.
+func (c *Client) withSession(ctx context.Context, f func(*session) (*httpapi.Response, error)) (*httpapi.Response, error) {
 	for attempt := 0; ; attempt++ {
 		s, err := c.session(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if cl.scope != "" {
-			err = c.selectIn(ctx, s, cl.scope)
-		}
-		var resp *httpapi.Response
-		if err == nil {
-			resp, err = c.api.Do(ctx, c.request(cl, payload, s))
-		}
-		if err == nil && cl.selects != "" {
-			s.selected = cl.selects
-		}
+		resp, err := f(s)
 		if attempt == 0 && httpapi.IsStatus(err, http.StatusUnauthorized) {
 			c.invalidate(s) // expired or revoked server-side: one fresh login
 			continue
@@ -192,13 +198,39 @@ func (c *Client) selectIn(ctx context.Context, s *session, id string) error {
 	if s.selected == id {
 		return nil
 	}
-	cl := call{op: "SelectAccount", method: http.MethodPost,
-		path: "/sys/session/select_account/" + url.PathEscape(id), idempotent: true}
-	if _, err := c.api.Do(ctx, c.request(cl, nil, s)); err != nil {
-		return err
+	_, err := c.postSelect(ctx, s, id)
+	return err
+}
+
+// selectPaths are where CCM may serve select_account: the documented path
+// first, then the one Fortanix's em-client uses. The vendor has both in use.
+var selectPaths = [...]string{"/sys/session/select_account/", "/accounts/select_account/"}
+
+// postSelect selects id in session s and records it there. It tries the path
+// that last worked, then the other if the first answers 404 or 405 (a route
+// this instance does not serve); a 404 from both means the account is
+// unknown. Either 200 with session_info or 204 with no body is success.
+// Caller holds scopeMu.
+func (c *Client) postSelect(ctx context.Context, s *session, id string) (*httpapi.Response, error) {
+	first := int(c.selectAt.Load())
+	var firstErr error
+	for i := range len(selectPaths) {
+		at := (first + i) % len(selectPaths)
+		cl := call{op: "SelectAccount", method: http.MethodPost, path: selectPaths[at] + url.PathEscape(id), idempotent: true}
+		resp, err := c.api.Do(ctx, c.request(cl, nil, s))
+		if err == nil {
+			c.selectAt.Store(int32(at))
+			s.selected = id
+			return resp, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+		if !httpapi.IsStatus(err, http.StatusNotFound, http.StatusMethodNotAllowed) {
+			return nil, err
+		}
 	}
-	s.selected = id
-	return nil
+	return nil, firstErr
 }
 
 // request builds the httpapi request; Build runs again on every retry.

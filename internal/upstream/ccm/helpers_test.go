@@ -106,7 +106,7 @@ func clusterConfig() AuthenticationConfig {
 
 func requiredPinned() TlsConfig {
 	return TLSRequired(TlsConfigRequired{ValidateHostname: true, ClientKey: clientKey,
-		ClientCert: []byte("CERT"), Ca: CaConfig{Pinned: [][]byte{[]byte("PINNED-CA-1"), []byte("PINNED-CA-2")}}})
+		ClientCert: []byte("CERT"), Ca: CaConfig{Pinned: []Binary{[]byte("PINNED-CA-1"), []byte("PINNED-CA-2")}}})
 }
 
 func requiredGlobal() TlsConfig {

@@ -63,13 +63,9 @@ func (b SecretBytes) Reveal() []byte { return []byte(b) }
 // MarshalJSON sends standard base64, as encoding/json does for []byte.
 func (b SecretBytes) MarshalJSON() ([]byte, error) { return json.Marshal([]byte(b)) }
 
-// UnmarshalJSON reads standard base64.
+// UnmarshalJSON reads any base64 form, like Binary.
 func (b *SecretBytes) UnmarshalJSON(data []byte) error {
-	var v []byte
-	if err := json.Unmarshal(data, &v); err != nil {
-		return err
-	}
-	*b = v
+	*b = decodeBinary(data)
 	return nil
 }
 

@@ -108,6 +108,12 @@ func (c *Client) invalidate(s *session) {
 
 // login is POST /sys/auth with Basic credentials and no body.
 func (c *Client) login(ctx context.Context) (*session, error) {
+	s, _, err := c.loginRaw(ctx)
+	return s, err
+}
+
+// loginRaw logs in and returns the new session and the answer as received.
+func (c *Client) loginRaw(ctx context.Context) (*session, *httpapi.Response, error) {
 	cl := call{op: "Login", method: http.MethodPost, path: "/sys/auth", idempotent: true}
 	req := c.request(cl, nil, nil)
 	build := req.Build
@@ -120,22 +126,22 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 	}
 	resp, err := c.api.Do(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out struct {
 		AccessToken httpapi.Secret `json:"access_token"`
 		SessionInfo SessionInfo    `json:"session_info"`
 	}
 	if err := c.api.Decode("Login", resp, &out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if out.AccessToken.Empty() {
-		return nil, &httpapi.Error{Provider: Provider, Operation: "Login", StatusCode: resp.StatusCode,
+		return nil, nil, &httpapi.Error{Provider: Provider, Operation: "Login", StatusCode: resp.StatusCode,
 			Message: "response has no access_token"}
 	}
 	s := &session{token: out.AccessToken}
 	c.setExpiry(s, out.SessionInfo)
-	return s, nil
+	return s, resp, nil
 }
 
 // refresh extends old's token with POST /sys/session/refresh. It returns nil
@@ -182,11 +188,16 @@ func epoch(v int64) time.Time {
 	switch {
 	case v <= 0:
 		return time.Time{}
-	case v > 1e11:
+	case IsMillis(v):
 		return time.UnixMilli(v)
 	}
 	return time.Unix(v, 0)
 }
+
+// IsMillis reports whether a CCM timestamp is in milliseconds: above 1e11,
+// which in seconds is the year 5138 and in milliseconds March 1973, so the
+// two ranges cannot meet for any session of today.
+func IsMillis(v int64) bool { return v > 1e11 }
 
 // Login logs in now, joining a login or refresh already in flight, and
 // caches the session for later calls.

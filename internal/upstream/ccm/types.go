@@ -2,9 +2,9 @@ package ccm
 
 // Wire types mirror the definitions of the vendor Swagger
 // (shared/reference/ccm-swagger.json). Optional objects are pointers so that
-// an unset variant is omitted rather than sent empty. []byte fields are
-// "format: binary" and travel as standard base64, which is what
-// encoding/json does for []byte.
+// an unset variant is omitted rather than sent empty. []byte and Binary
+// fields are "format: binary" and travel as standard base64; Binary is
+// used where an answer carries them, and reads other base64 forms too.
 
 // Component is AccountComponent, immutable after create.
 type Component string
@@ -65,7 +65,7 @@ type Account struct {
 	CreatedAt           int64                           `json:"created_at,omitempty"`
 	Roles               []string                        `json:"roles,omitempty"`
 	Status              string                          `json:"status,omitempty"`
-	CustomLogo          []byte                          `json:"custom_logo,omitempty"`
+	CustomLogo          Binary                          `json:"custom_logo,omitempty"`
 	AuthConfigs         map[string]AuthenticationConfig `json:"auth_configs,omitempty"`
 	NodeEnrollment      NodeEnrollment                  `json:"node_enrollment"`
 	Totals              *ObjectCounts                   `json:"totals,omitempty"`
@@ -122,14 +122,14 @@ type TlsConfig struct {
 type TlsConfigRequired struct {
 	ValidateHostname bool        `json:"validate_hostname"`
 	ClientKey        SecretBytes `json:"client_key,omitempty"`
-	ClientCert       []byte      `json:"client_cert,omitempty"`
+	ClientCert       Binary      `json:"client_cert,omitempty"`
 	Ca               CaConfig    `json:"ca"`
 }
 
 // CaConfig holds exactly one of CaSet or Pinned (DER or PEM certificates).
 type CaConfig struct {
 	CaSet  CaSet    `json:"ca_set,omitempty"`
-	Pinned [][]byte `json:"pinned,omitempty"`
+	Pinned []Binary `json:"pinned,omitempty"`
 }
 
 // NodeEnrollment is the node attestation policy, immutable after create.
