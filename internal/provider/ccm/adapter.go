@@ -111,7 +111,7 @@ func (p *adapter) Observe(ctx context.Context, req *provider.Request) (provider.
 
 // Update re-reads the account, so the PATCH is computed against what is
 // upstream now, and sends one PATCH with exactly the differing fields.
-func (p *adapter) Update(ctx context.Context, req *provider.Request, _ provider.Observation) (provider.Update, error) {
+func (p *adapter) Update(ctx context.Context, req *provider.Request, obs provider.Observation) (provider.Update, error) {
 	id := req.Account.Status.AccountID
 	a, err := p.api.GetAccount(ctx, id, false)
 	if err != nil {
@@ -121,7 +121,8 @@ func (p *adapter) Update(ctx context.Context, req *provider.Request, _ provider.
 	if err != nil {
 		return provider.Update{}, err
 	}
-	pl := diff(d, a, req.Account.Status.CCM)
+	full := diff(d, a, req.Account.Status.CCM)
+	pl := full.only(obs.Drift)
 	ids := slices.Clone(pl.configs.ids)
 	m := d.marks.withEcho(d, a)
 	if len(pl.drift()) > 0 {
@@ -133,7 +134,26 @@ func (p *adapter) Update(ctx context.Context, req *provider.Request, _ provider.
 		m = appliedLogo(d, pl, req.Account.Status.CCM, a, after)
 		a = after
 	}
+	ids, m = held(full, pl, req.Account.Status.CCM, ids, m)
 	return provider.Update{Details: details(a), Status: record(a, &applied{ids: ids, hash: m.String()})}, nil
+}
+
+// held keeps, for the parts of the plan left unwritten (the controller wants
+// them written no more), the ids and marks recorded before: recording the
+// desired ones would make the difference vanish from the next diff although
+// the upstream still differs.
+func held(full, written plan, st *v1alpha1.CCMAccountStatus, ids []string, m marks) ([]string, marks) {
+	prev, prevIDs := marks{}, []string(nil)
+	if st != nil {
+		prev, prevIDs = parseMarks(st.AppliedHash), st.AuthConfigIDs
+	}
+	if full.logo != nil && written.logo == nil {
+		m.logo, m.logoEcho = prev.logo, prev.logoEcho
+	}
+	if full.configs.changed() && !written.configs.changed() {
+		ids, m.configs = slices.Clone(prevIDs), prev.configs
+	}
+	return ids, m
 }
 
 // gone reports whether err, from a call about account id, means the account

@@ -97,3 +97,25 @@ func (p plan) request(d *desired) ccm.AccountUpdateRequest {
 	}
 	return r
 }
+
+// only keeps the parts of the plan whose drift names are in fields: the
+// controller passes the drift it wants written, leaving out fields the
+// upstream accepted before without showing them. The auth configs go as one
+// delta (their ids bind them together), written when any of their names is
+// wanted.
+func (p plan) only(fields []string) plan {
+	keep := func(name string) bool { return slices.Contains(fields, name) }
+	if !keep("spec.displayName") {
+		p.name = ""
+	}
+	if !keep("spec.ccm.customLogo") {
+		p.logo = nil
+	}
+	if !keep("spec.ccm.azureCVMPCRPriority") {
+		p.pcr = nil
+	}
+	if !slices.ContainsFunc(p.configDrift, keep) {
+		p.configs, p.configDrift = configPlan{ids: p.configs.ids}, nil
+	}
+	return p
+}

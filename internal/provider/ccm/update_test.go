@@ -2,12 +2,14 @@ package ccm_test
 
 import (
 	"context"
+	"net/http"
 	"reflect"
 	"slices"
 	"sort"
 	"testing"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
 )
 
@@ -207,5 +209,39 @@ func TestUnsetFieldsAreNotManaged(t *testing.T) {
 	}
 	if o := e.observe(t, a); !o.UpToDate || len(o.Drift) != 0 {
 		t.Errorf("Observe = %+v, want up to date", o)
+	}
+}
+
+// Update writes only the drift the controller passes: a field it leaves out
+// (the upstream accepted it before without showing it) is not sent, and its
+// applied marks stay as they were, so the next Observe still sees the drift.
+func TestUpdateWritesOnlyTheDriftPassed(t *testing.T) {
+	e := newVariantEnv(t, sandbox.Variants{PatchIgnores: []string{"custom_logo"}})
+	a := account("partial", &v1alpha1.CCMAccountSpec{})
+	e.create(t, a)
+	a.Spec.DisplayName = "partial-renamed"
+	e.res.setConfigMap("logos", "team.png", pngLogo)
+	a.Spec.CCM.CustomLogo = &v1alpha1.CCMLogoSource{ConfigMapKeyRef: v1alpha1.ConfigMapKeySelector{Name: "logos", Key: "team.png"}}
+	ctx := context.Background()
+	o, err := e.prov.Observe(ctx, e.req(a))
+	if err != nil || !slices.Contains(o.Drift, "spec.ccm.customLogo") || !slices.Contains(o.Drift, "spec.displayName") {
+		t.Fatalf("Observe = %+v, %v; want name and logo drift", o, err)
+	}
+	o.Drift = []string{"spec.displayName"}
+	u, err := e.prov.Update(ctx, e.req(a), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Status(&a.Status)
+	if got := e.sb.Accounts()[0]; got.Name != "partial-renamed" {
+		t.Fatalf("upstream after Update: name %q; want renamed", got.Name)
+	}
+	for _, s := range e.sent {
+		if _, ok := s.body["custom_logo"]; ok && s.method == http.MethodPatch {
+			t.Fatalf("a PATCH carried the logo the controller left out: %v", s.body)
+		}
+	}
+	if o, err = e.prov.Observe(ctx, e.req(a)); err != nil || !slices.Equal(o.Drift, []string{"spec.ccm.customLogo"}) {
+		t.Fatalf("Observe after a partial Update = %v, %v; want the logo drift still in view", o.Drift, err)
 	}
 }

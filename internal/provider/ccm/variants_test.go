@@ -64,6 +64,9 @@ func TestMissingRoleIsStillForbidden(t *testing.T) {
 				t.Fatalf("reader Observe = %+v, %v", o, err)
 			}
 			a.Spec.DisplayName = "renamed"
+			if o, err = reader.Observe(context.Background(), e.req(a)); err != nil || o.UpToDate {
+				t.Fatalf("reader Observe after rename = %+v, %v", o, err)
+			}
 			_, err = reader.Update(context.Background(), e.req(a), o)
 			if provider.Classify(err) != provider.ClassTerminal || provider.Reason(err) != "Unauthorized" {
 				t.Errorf("reader Update = %v (%s); want terminal Unauthorized", err, provider.Reason(err))
