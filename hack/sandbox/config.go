@@ -24,6 +24,7 @@ type config struct {
 	vcJobDelay           time.Duration
 	latency, jitter      time.Duration
 	shutdownTimeout      time.Duration
+	scp                  scpFlags
 }
 
 // parseFlags reads args (without the program name) into a checked config.
@@ -47,6 +48,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.latency, "latency", 0, "fixed latency added to every upstream call")
 	fs.DurationVar(&c.jitter, "latency-jitter", 0, "uniform random latency up to this, added to every upstream call")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight requests get on SIGINT/SIGTERM")
+	c.scp.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -77,6 +79,9 @@ func (c config) check() error {
 		if d.v < 0 {
 			return fmt.Errorf("%s must not be negative", d.flag)
 		}
+	}
+	if err := c.scp.check(); err != nil {
+		return err
 	}
 	switch {
 	case c.ccmUser == "" || c.ccmPassword == "":
