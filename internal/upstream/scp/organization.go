@@ -89,7 +89,7 @@ func (c *Client) AccountsNamed(ctx context.Context, name string) ([]Account, err
 // AccountsWithEmail returns the accounts whose email equals email exactly,
 // to tell which of name or email a duplicate answer was about.
 func (c *Client) AccountsWithEmail(ctx context.Context, email string) ([]Account, error) {
-	return c.accountsWhere(ctx, ListAccountsOptions{Email: email}, func(a Account) bool { return a.Email == email })
+	return c.accountsWhere(ctx, ListAccountsOptions{Email: email}, func(a Account) bool { return string(a.Email) == email })
 }
 
 // accountsWhere pages through a filtered listing and keeps what match

@@ -208,3 +208,28 @@ func TestVerify(t *testing.T) {
 		})
 	}
 }
+
+// An email is matched exactly over a listing; '@' needs escaping, so the
+// value is never sent as a filter.
+func TestAccountsWithEmail(t *testing.T) {
+	f := newFixture(t, func(_ *sandbox.Options, c *Config) { c.PageSize = 2 })
+	ctx := context.Background()
+	for _, n := range []string{"team-a", "team-b", "team-c"} {
+		if _, err := f.client.CreateAccount(ctx, createReq(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.rec.reset()
+	found, err := f.client.AccountsWithEmail(ctx, "team-c@example.com")
+	if err != nil || len(found) != 1 || found[0].Name != "team-c" {
+		t.Fatalf("found %+v, %v", found, err)
+	}
+	for _, r := range f.rec.requests() {
+		if strings.Contains(r.URL.RawQuery, "email=") {
+			t.Fatalf("query %q", r.URL.RawQuery)
+		}
+	}
+	if none, err := f.client.AccountsWithEmail(ctx, "team@example.com"); err != nil || len(none) != 0 {
+		t.Fatalf("substring matched: %+v, %v", none, err)
+	}
+}

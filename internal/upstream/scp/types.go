@@ -1,5 +1,7 @@
 package scp
 
+import "encoding/json"
+
 // Wire types: field names are the vendor's JSON names (snake_case). Answers
 // are decoded into types that hold only the fields the operator uses, so a
 // field the vendor adds, drops or sends with another type than documented
@@ -62,11 +64,11 @@ const (
 // Account is what the operator reads of an organization account
 // (OrganizationAccountWithPolicy in a read, AccountSummary in a listing).
 type Account struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Email        string `json:"email"` // string or null
-	State        string `json:"state"`
-	ParentUnitID string `json:"parent_unit_id"`
+	ID           string      `json:"id"`
+	Name         string      `json:"name"`
+	Email        looseString `json:"email"` // only to tell a duplicate email
+	State        string      `json:"state"`
+	ParentUnitID string      `json:"parent_unit_id"`
 }
 
 type accountEnvelope struct {
@@ -114,4 +116,18 @@ type MoveFailure struct {
 	ErrorCode    string `json:"error_code"`
 	FailedCaused string `json:"failed_caused"`
 	FailedID     string `json:"failed_id"`
+}
+
+// looseString decodes a JSON string and reads anything else (null, a number,
+// an object) as "": for a field the operator only uses to explain an error,
+// an odd answer must not fail the whole listing.
+type looseString string
+
+func (s *looseString) UnmarshalJSON(b []byte) error {
+	var v string
+	if json.Unmarshal(b, &v) != nil {
+		v = ""
+	}
+	*s = looseString(v)
+	return nil
 }

@@ -108,7 +108,7 @@ func TestBaselineAssignmentDecodesOnlyWhatIsUsed(t *testing.T) {
 // Organization answers: fields the operator does not use may be missing,
 // null, or of any type without failing the call.
 func TestOrganizationAnswersDecodeOnlyWhatIsUsed(t *testing.T) {
-	odd := `"email":null,"login_id":5,"organization_id":{"id":"o"},"parent_unit_name":[],
+	odd := `"email":{"primary":"x"},"login_id":5,"organization_id":{"id":"o"},"parent_unit_name":[],
 		"srn":false,"type":7,"joined_method":null,"joined_time":1716000000,"created_at":1716000000,
 		"created_by":{},"modified_at":[2024],"modified_by":1,"creator_name":0,"modifier_name":true,
 		"control_policies":"none","something_new":{"a":[1,2]}`
