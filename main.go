@@ -38,6 +38,7 @@ type options struct {
 	namespaces       string
 	qps              float64
 	burst            int
+	scpGrace         time.Duration
 }
 
 func main() {
@@ -62,6 +63,8 @@ func main() {
 		"Comma-separated namespaces whose Accounts and AccountProviders are reconciled; empty: all.")
 	flag.Float64Var(&o.qps, "kube-api-qps", controllers.DefaultKubeAPIQPS, "Queries per second to the Kubernetes API.")
 	flag.IntVar(&o.burst, "kube-api-burst", controllers.DefaultKubeAPIBurst, "Burst of queries to the Kubernetes API.")
+	flag.DurationVar(&o.scpGrace, "scp-provisioning-grace", scp.DefaultProvisioningGrace,
+		"How long after a create an SCP organization 404 or a missing baseline assignment means still provisioning, not gone.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -100,7 +103,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	err = controllers.Setup(mgr, controllers.Options{Kinds: kinds(), Namespaces: splitList(o.namespaces),
+	err = controllers.Setup(mgr, controllers.Options{Kinds: kinds(o), Namespaces: splitList(o.namespaces),
 		MaxConcurrentReconciles: o.concurrency,
 		DefaultPollInterval:     o.pollInterval, UpstreamTimeout: o.upstreamTimeout, Registerer: metrics.Registry})
 	if err != nil {
@@ -128,6 +131,6 @@ func splitList(s string) []string {
 
 // kinds is the set of upstreams the operator speaks: the one place that names
 // every provider.
-func kinds() provider.Set {
-	return provider.Set{ccm.NewKind(), scp.NewKind(), vectorcharts.NewKind()}
+func kinds(o options) provider.Set {
+	return provider.Set{ccm.NewKind(), scp.NewKind(scp.WithProvisioningGrace(o.scpGrace)), vectorcharts.NewKind()}
 }

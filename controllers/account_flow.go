@@ -140,7 +140,7 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (ctrl.Result, *ou
 		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
 			return ctrl.Result{}, nil, err
 		}
-		o := stalled(v1alpha1.ReasonRegistrationFailed, obs.Message)
+		o := stalled(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message)
 		return ctrl.Result{}, &o, nil
 	}
 	book := planDrift(a.Status.Drift, a.Generation, a.Annotations[v1alpha1.AnnotationReconcileRequestedAt], obs.Drift)
@@ -205,7 +205,7 @@ func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool
 		if msg == "" {
 			msg = "waiting for the upstream account to become ready"
 		}
-		o := progressing(v1alpha1.ReasonProvisioning, msg)
+		o := progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), msg)
 		if !obs.Pending {
 			// Not usable upstream and nothing under way (e.g. deactivated by
 			// an administrator): look again at the poll interval, not in a loop.
@@ -221,4 +221,12 @@ func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool
 		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
 	}
 	return ctrl.Result{RequeueAfter: jitter(poll)}, &o, nil
+}
+
+// reasonOr is the provider's reason for an observation, or the default one.
+func reasonOr(reason, def string) string {
+	if reason != "" {
+		return reason
+	}
+	return def
 }

@@ -67,6 +67,8 @@ func accountAdmissionCases() []badCase {
 		{name: "scp-email-too-long", object: "Account spec.scp.email of 61 characters",
 			want:  refused("spec.scp.email: Too long"),
 			admit: acct("adm-scp-email-long", with(scpAccountSpec(), "scp.email", strings.Repeat("e", 49)+"@example.com"))},
+		{name: "scp-email-missing", object: "Account spec.scp without email (Samsung's own clients require it)",
+			want: refused("spec.scp.email: Required value"), admit: acct("adm-scp-no-email", with(scpAccountSpec(), "scp.email", nil))},
 		{name: "scp-landingzone-missing", object: "Account spec.scp without landingZoneID",
 			want: refused("spec.scp.landingZoneID: Required value"), admit: acct("adm-scp-lz", with(scpAccountSpec(), "scp.landingZoneID", nil))},
 		{name: "vc-username-pattern", object: `Account spec.vectorCharts.username "nobody"`,

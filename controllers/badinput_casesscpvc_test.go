@@ -39,7 +39,7 @@ func scpRuntimeCases() []badCase {
 				account("scp", nil)(e)
 			}},
 		{name: "scp-unknown-account-state", object: `SCP organization account in an unknown state "FROZEN"`,
-			want: notReady(v1alpha1.ReasonProvisioning, "the account is FROZEN upstream"), upstreamBad: true,
+			want: notReady(v1alpha1.ReasonProvisioning, `the account is in state "FROZEN" upstream, which this operator does not know`), upstreamBad: true,
 			setup: account("scp", nil, answer{op: "GetAccount", edit: setIn("account", "state", "FROZEN")})},
 		{name: "scp-unknown-registration", object: `SCP baseline assignment in an unknown status "MYSTERY"`,
 			want: notReady(v1alpha1.ReasonProvisioning, "unexpected baseline assignment status MYSTERY"), upstreamBad: true,
@@ -56,8 +56,10 @@ func scpRuntimeCases() []badCase {
 		{name: "scp-name-taken", object: "SCP account name already used in the organization (409)",
 			want:        stall(v1alpha1.ReasonAlreadyExists, `spec.displayName: an upstream account named "scp-name-taken" already exists`),
 			upstreamBad: true,
-			setup: account("scp", nil, answer{op: "CreateAccount", status: 409, body: jsonText(map[string]any{"errors": []any{
-				map[string]any{"status": 409, "code": "Account.Duplicated", "detail": "account name is already in use"}}})})},
+			setup: func(e *caseEnv) {
+				scpSandbox.CreateAccountDirect(e.c.name, "ou-one")
+				account("scp", nil)(e)
+			}},
 	}
 }
 

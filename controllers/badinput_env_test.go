@@ -132,7 +132,7 @@ func (e *caseEnv) account(kind string, mutate func(a *v1alpha1.Account)) {
 	case "ccm":
 		a.Spec.CCM = &v1alpha1.CCMAccountSpec{}
 	case "scp":
-		a.Spec.SCP = &v1alpha1.SCPAccountSpec{LandingZoneID: "lz-1", ParentUnitID: "ou-one"}
+		a.Spec.SCP = &v1alpha1.SCPAccountSpec{LandingZoneID: "lz-1", ParentUnitID: "ou-one", Email: e.c.name + "@badinput.example"}
 	default:
 		a.Spec.VectorCharts = &v1alpha1.VectorChartsAccountSpec{Username: e.c.name + "@badinput.example"}
 	}

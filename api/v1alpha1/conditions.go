@@ -29,6 +29,9 @@ const (
 	ReasonNotFoundUpstream   = "NotFoundUpstream"
 	ReasonSecretConflict     = "SecretConflict"
 	ReasonRegistrationFailed = "RegistrationFailed"
+	// ReasonSuspendedUpstream: the upstream account is suspended and the
+	// operator did not close it; nothing is re-created or deleted.
+	ReasonSuspendedUpstream  = "SuspendedUpstream"
 	ReasonUpstreamRejected   = "UpstreamRejected"
 	ReasonCredentialsMissing = "CredentialsMissing"
 	ReasonUnauthorized       = "Unauthorized"

@@ -1,8 +1,14 @@
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // SCPAccountSpec maps to the Cloud Control AccountFactoryCreateRequest. SCP
 // has no update API: only parentUnitID can change (MoveAccount).
-// +kubebuilder:validation:XValidation:rule="has(self.email) == has(oldSelf.email) && (!has(self.email) || self.email == oldSelf.email)",message="spec.scp.email is immutable: SCP cannot change it",fieldPath=".email"
+// email is required by a rule rather than by the schema so that Accounts
+// stored before it was required still pass (CEL rules ratchet on unchanged
+// objects) and may set it once.
+// +kubebuilder:validation:XValidation:rule="has(self.email) && size(self.email) > 0",message="spec.scp.email is required: Samsung's account factory needs the account's email",fieldPath=".email",reason=FieldValueRequired
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.email) || size(oldSelf.email) == 0 || (has(self.email) && self.email == oldSelf.email)",message="spec.scp.email is immutable: SCP cannot change it",fieldPath=".email"
 // +kubebuilder:validation:XValidation:rule="has(self.ssoUser) == has(oldSelf.ssoUser) && (!has(self.ssoUser) || self.ssoUser == oldSelf.ssoUser)",message="spec.scp.ssoUser is immutable: SCP cannot change it",fieldPath=".ssoUser"
 type SCPAccountSpec struct {
 	// landingZoneID (`landing_zone_id`) is the landing zone that creates the
@@ -18,7 +24,9 @@ type SCPAccountSpec struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +required
 	ParentUnitID string `json:"parentUnitID"`
-	// email (`email`) of the account. At most 60 characters. Immutable.
+	// email (`email`) of the account. Required: the API reference marks it
+	// optional, but Samsung's own SDK and Terraform provider require it. At
+	// most 60 characters. Immutable once set.
 	// +kubebuilder:validation:MaxLength=60
 	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
 	// +optional
@@ -55,4 +63,11 @@ type SCPAccountStatus struct {
 	// parentUnitID is the unit the account is in upstream.
 	// +optional
 	ParentUnitID string `json:"parentUnitID,omitempty"`
+	// provisioningSince is when the account factory accepted the create. It is
+	// kept until the organization and Cloud Control both show the account:
+	// until then, and for at most the operator's provisioning grace period, a
+	// 404 from the organization or a missing baseline assignment means
+	// "still provisioning", not "gone".
+	// +optional
+	ProvisioningSince *metav1.Time `json:"provisioningSince,omitempty"`
 }

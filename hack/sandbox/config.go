@@ -25,6 +25,7 @@ type config struct {
 	latency, jitter      time.Duration
 	shutdownTimeout      time.Duration
 	ccm                  ccmFlags
+	scp                  scpFlags
 }
 
 // parseFlags reads args (without the program name) into a checked config.
@@ -49,6 +50,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.jitter, "latency-jitter", 0, "uniform random latency up to this, added to every upstream call")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight requests get on SIGINT/SIGTERM")
 	c.ccm.register(fs)
+	c.scp.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -81,6 +83,9 @@ func (c config) check() error {
 		}
 	}
 	if _, err := c.ccm.variants(); err != nil {
+		return err
+	}
+	if err := c.scp.check(); err != nil {
 		return err
 	}
 	switch {

@@ -28,11 +28,11 @@ func newSandboxes(c config) sandboxes {
 	pending, running := splitJobDelay(c.vcJobDelay)
 	sb := sandboxes{
 		ccm: ccm.New(ccm.Options{Users: []ccm.User{{Email: c.ccmUser, Password: c.ccmPassword}}, Variants: c.ccmVariants()}),
-		scp: scp.New(scp.Options{
+		scp: scp.New(c.scp.with(scp.Options{
 			Credentials:       []scp.Credential{{AccessKey: c.scpAccessKey, SecretKey: c.scpSecretKey}},
 			RegistrationDelay: c.scpRegistrationDelay,
 			ClosureDelay:      c.scpClosureDelay,
-		}),
+		})),
 		vc: vectorcharts.New(vectorcharts.Options{AdminTokens: []string{c.vcAdminToken},
 			JobPendingFor: pending, JobRunningFor: running}),
 	}

@@ -40,6 +40,23 @@ func Terminalf(reason, format string, args ...any) error {
 	return &TerminalError{Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
+// PendingError says the upstream is still settling (e.g. it reports a
+// conflict with an account it does not list yet): not a failure of the spec
+// or the credentials, so it is retried after After, like a transient error,
+// with its own reason.
+type PendingError struct {
+	Reason  string
+	Message string
+	After   time.Duration
+}
+
+func (e *PendingError) Error() string { return e.Message }
+
+// Pending builds a PendingError.
+func Pending(reason, message string, after time.Duration) error {
+	return &PendingError{Reason: reason, Message: message, After: after}
+}
+
 // Class sorts errors into what the state machine does with them.
 type Class int
 
@@ -79,6 +96,10 @@ func Reason(err error) string {
 	if errors.As(err, &te) {
 		return te.Reason
 	}
+	var pe *PendingError
+	if errors.As(err, &pe) {
+		return pe.Reason
+	}
 	switch httpapi.StatusCode(err) {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		return "Unauthorized"
@@ -92,6 +113,10 @@ func Reason(err error) string {
 
 // RetryAfter is the upstream's requested wait, if any.
 func RetryAfter(err error) time.Duration {
+	var pe *PendingError
+	if errors.As(err, &pe) {
+		return pe.After
+	}
 	var e *httpapi.Error
 	if errors.As(err, &e) {
 		return e.RetryAfter

@@ -76,6 +76,9 @@ type Observation struct {
 	Failed  bool
 	State   string
 	Message string
+	// Reason is the condition reason when not Ready or Failed; "" means
+	// Provisioning (not ready) or RegistrationFailed (failed).
+	Reason string
 	// Drift names what differs, for events and conditions (no secret values).
 	Drift []string
 	// Details are published in the connection Secret (merged over what is there).

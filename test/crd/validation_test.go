@@ -127,6 +127,8 @@ var _ = Describe("Account admission on create", func() {
 		}, []string{"spec.vectorCharts.passwordSecretRef.key"}}),
 		Entry("empty SCP landingZoneID", accountCase{validSCPAccount, func(a *v1alpha1.Account) { a.Spec.SCP.LandingZoneID = "" },
 			[]string{"spec.scp.landingZoneID"}}),
+		Entry("missing SCP email", accountCase{validSCPAccount, func(a *v1alpha1.Account) { a.Spec.SCP.Email = "" },
+			[]string{"spec.scp.email", "Required value", "spec.scp.email is required"}}),
 		Entry("invalid SCP email", accountCase{validSCPAccount, func(a *v1alpha1.Account) { a.Spec.SCP.Email = "not-an-email" },
 			[]string{"spec.scp.email"}}),
 		Entry("over-long SCP email", accountCase{validSCPAccount, func(a *v1alpha1.Account) {

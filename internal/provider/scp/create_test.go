@@ -56,14 +56,35 @@ func TestCreateMapsEveryField(t *testing.T) {
 func TestCreateMinimalAccount(t *testing.T) {
 	f := newFixture(t, asyncOptions())
 	a := newAccount("minimal")
-	a.Spec.SCP.Email, a.Spec.SCP.SSOUser = "", nil
+	a.Spec.SCP.SSOUser = nil
 	c := create(t, f, a)
 	got := f.rec.lastPost()
-	if len(got) != 3 || got["name"] != "minimal" {
-		t.Errorf("create body = %v, want name, landing_zone_id and parent_unit_id only", got)
+	if len(got) != 4 || got["name"] != "minimal" || got["email"] != "minimal@example.com" {
+		t.Errorf("create body = %v, want name, landing_zone_id, parent_unit_id and email only", got)
 	}
 	if info(t, f, c.ID).Name != "minimal" {
 		t.Error("the account is not named after metadata.name")
+	}
+}
+
+// Samsung's own clients never create an account without an email; an Account
+// stored before the CRD required one is refused before any upstream call.
+func TestCreateRequiresEmail(t *testing.T) {
+	f := newFixture(t, sandbox.Options{})
+	a := newAccount("no-email")
+	a.Spec.SCP.Email = ""
+	_, err := f.prov.Create(context.Background(), request(a))
+	var te *provider.TerminalError
+	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec || !strings.HasPrefix(te.Message, "spec.scp.email: required") {
+		t.Fatalf("Create = %v, want a terminal InvalidSpec naming spec.scp.email", err)
+	}
+	if n := f.calls("CreateAccount"); n != 0 {
+		t.Errorf("CreateAccount calls = %d, want 0", n)
+	}
+	// An account that exists already (adopted, or made before) is still read.
+	a.Status.AccountID = f.sb.CreateAccountDirect("no-email", "ou-one")
+	if obs := observe(t, f, a); !obs.Ready {
+		t.Errorf("Observe of an existing account without spec.scp.email: %+v", obs)
 	}
 }
 

@@ -32,7 +32,26 @@ type fixture struct {
 	cc   *httptest.Server
 	org  *httptest.Server
 	rec  *recorder
+	clk  *clock // the provider's clock; the sandbox's too when opts.Now is unset
 	prov provider.Provider
+}
+
+// clock is real time plus an offset a test can advance.
+type clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off += d
 }
 
 func newFixture(t *testing.T, opts sandbox.Options) *fixture {
@@ -40,7 +59,13 @@ func newFixture(t *testing.T, opts sandbox.Options) *fixture {
 	if len(opts.Credentials) == 0 {
 		opts.Credentials = []sandbox.Credential{{AccessKey: testAccessKey, SecretKey: testSecretKey}}
 	}
-	f := &fixture{sb: sandbox.New(opts), rec: &recorder{next: http.DefaultTransport}}
+	f := &fixture{rec: &recorder{next: http.DefaultTransport}, clk: &clock{}}
+	if opts.Now == nil {
+		// The sandbox follows the test clock; the client signs with real time,
+		// so the accepted skew covers whatever a test advances.
+		opts.Now, opts.MaxSkew = f.clk.Now, 24*time.Hour
+	}
+	f.sb = sandbox.New(opts)
 	f.cc = httptest.NewServer(f.sb.CloudControlHandler())
 	f.org = httptest.NewServer(f.sb.OrganizationHandler())
 	t.Cleanup(f.cc.Close)
@@ -58,7 +83,7 @@ func asyncOptions() sandbox.Options {
 // Organization host, with the given secret key.
 func (f *fixture) build(t *testing.T, ccURL, secretKey string) provider.Provider {
 	t.Helper()
-	p, err := NewKind().New(provider.Config{
+	p, err := NewKind(withClock(f.clk.Now)).New(provider.Config{
 		Spec: providerSpec(ccURL, f.org.URL),
 		Credentials: map[string][]byte{
 			"accessKey": []byte(testAccessKey), "secretKey": []byte(secretKey)},
@@ -192,4 +217,18 @@ func (r *recorder) lastPost() map[string]any {
 		return nil
 	}
 	return r.posts[len(r.posts)-1]
+}
+
+// buildWith makes a provider for the fixture's hosts with kind options.
+func buildWith(t *testing.T, f *fixture, opts ...Option) provider.Provider {
+	t.Helper()
+	p, err := NewKind(append([]Option{withClock(f.clk.Now)}, opts...)...).New(provider.Config{
+		Spec:        providerSpec(f.cc.URL, f.org.URL),
+		Credentials: map[string][]byte{"accessKey": []byte(testAccessKey), "secretKey": []byte(testSecretKey)},
+		HTTPClient:  &http.Client{Transport: f.rec, Timeout: 5 * time.Second},
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return p
 }

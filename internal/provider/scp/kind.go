@@ -4,6 +4,8 @@
 package scp
 
 import (
+	"time"
+
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
@@ -16,10 +18,41 @@ const (
 	keySecretKey = "secretKey"
 )
 
-// NewKind returns the SCP kind of upstream.
-func NewKind() provider.Kind { return kind{} }
+// DefaultProvisioningGrace bounds how long after the create the operator
+// reads an organization 404 or a missing baseline assignment as "still
+// provisioning". The reference says nothing about how long SCP takes to show
+// a new account; creation itself takes minutes.
+const DefaultProvisioningGrace = 5 * time.Minute
 
-type kind struct{}
+// Option configures the SCP kind.
+type Option func(*kind)
+
+// WithProvisioningGrace sets the provisioning grace period (main.go's
+// --scp-provisioning-grace); a value <= 0 keeps the default.
+func WithProvisioningGrace(d time.Duration) Option {
+	return func(k *kind) {
+		if d > 0 {
+			k.grace = d
+		}
+	}
+}
+
+// withClock replaces the clock the grace period is measured with (tests).
+func withClock(now func() time.Time) Option { return func(k *kind) { k.now = now } }
+
+// NewKind returns the SCP kind of upstream.
+func NewKind(opts ...Option) provider.Kind {
+	k := kind{grace: DefaultProvisioningGrace, now: time.Now}
+	for _, o := range opts {
+		o(&k)
+	}
+	return k
+}
+
+type kind struct {
+	grace time.Duration
+	now   func() time.Time
+}
 
 func (kind) Name() string { return "scp" }
 
@@ -40,7 +73,7 @@ func (kind) CredentialKeys() []string { return []string{keyAccessKey, keySecretK
 
 // New builds a client for both SCP services. Bad URLs and missing keys are
 // terminal: only an edit of the provider or its Secret can fix them.
-func (kind) New(cfg provider.Config) (provider.Provider, error) {
+func (k kind) New(cfg provider.Config) (provider.Provider, error) {
 	if cfg.Spec == nil || cfg.Spec.SCP == nil {
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.scp: not set")
 	}
@@ -62,7 +95,7 @@ func (kind) New(cfg provider.Config) (provider.Provider, error) {
 		// upstream.New names the URL field; its messages carry no key material.
 		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, "spec.scp", err)
 	}
-	return &Provider{client: c, organizationID: spec.OrganizationID}, nil
+	return &Provider{client: c, organizationID: spec.OrganizationID, grace: k.grace, now: k.now}, nil
 }
 
 // References: an SCP Account refers to no Secret or ConfigMap.

@@ -15,8 +15,8 @@ import (
 const fieldParentUnit = "spec.scp.parentUnitID"
 
 // Observe reads the organization account and its Cloud Control baseline
-// assignment. Registration decides readiness; the parent unit is the only
-// drift SCP can correct.
+// assignment. The organization state and the registration decide readiness;
+// the parent unit is the only drift SCP can correct.
 func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider.Observation, error) {
 	spec, err := scpSpec(req)
 	if err != nil {
@@ -33,26 +33,34 @@ func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider
 		// Closed behind our back: the account is going away, not ours to use.
 		return provider.Observation{Exists: false, State: a.State}, nil
 	}
-	reg, err := p.registration(ctx, req, id)
+	p.sawListed(req)
+	reg, listed, err := p.registration(ctx, req, id)
 	if err != nil {
 		return provider.Observation{}, err
 	}
 	obs := readiness(a.State, reg, jobRef(req))
+	waiting := !listed && p.withinGrace(markOf(req))
+
+	if waiting && (obs.Ready || obs.Pending) {
+		// Cloud Control lists the assignment of a new account a while after
+		// the organization shows it: without one it is not ready yet.
+		obs = provider.Observation{Pending: true, Message: "waiting for Cloud Control to list the account's " +
+			"baseline assignment" + jobRef(req)}
+	}
 	obs.Exists, obs.UpToDate, obs.State = true, true, a.State
 	if a.ParentUnitID != spec.ParentUnitID {
 		obs.UpToDate, obs.Drift = false, []string{fieldParentUnit}
 	}
 	obs.Details = details(id, req.Account.Status.JobID)
-	obs.Status = scpStatus(reg, a.ParentUnitID)
+	obs.Status = scpStatus(req, reg, a.ParentUnitID, waiting)
 	return obs, nil
 }
 
-// observeInvisible handles an organization 404: right after the create the
-// organization may not list the account yet while Cloud Control is still
-// registering it; otherwise the account is gone.
+// observeInvisible handles an organization 404: an account this operator
+// created may not be listed yet (see provisioning); otherwise it is gone.
 func (p *Provider) observeInvisible(ctx context.Context, req *provider.Request) (provider.Observation, error) {
 	id := req.Account.Status.AccountID
-	creating, err := p.notVisibleYet(ctx, id)
+	creating, err := p.notVisibleYet(ctx, req)
 	if err != nil || !creating {
 		return provider.Observation{}, err
 	}
@@ -60,44 +68,55 @@ func (p *Provider) observeInvisible(ctx context.Context, req *provider.Request) 
 		State:   upstream.StatusRegistering,
 		Message: fmt.Sprintf("registration in progress%s; not yet visible in the organization", jobRef(req)),
 		Details: details(id, req.Account.Status.JobID),
-		Status:  scpStatus(upstream.StatusRegistering, ""),
+		Status:  scpStatus(req, upstream.StatusRegistering, "", true),
 	}, nil
 }
 
-// registration is the baseline assignment status, or "" for an account Cloud
-// Control does not manage (e.g. one adopted from outside the factory). A
-// registration once recorded as REGISTERED is final, so later polls skip the
-// Cloud Control read: each poll costs one organization read.
-func (p *Provider) registration(ctx context.Context, req *provider.Request, id string) (string, error) {
+// registration is the baseline assignment status and whether Cloud Control
+// lists one. A registration once recorded as REGISTERED is final, so later
+// polls skip the Cloud Control read: each poll costs one organization read.
+// No assignment is normal for an account Cloud Control does not manage (one
+// adopted from outside the factory), and for a while after a create.
+func (p *Provider) registration(ctx context.Context, req *provider.Request, id string) (string, bool, error) {
 	if st := req.Account.Status.SCP; st != nil && st.RegistrationStatus == upstream.StatusRegistered {
-		return upstream.StatusRegistered, nil
+		return upstream.StatusRegistered, true, nil
 	}
 	b, err := p.client.GetBaselineAssignment(ctx, id)
 	switch {
 	case errors.Is(err, upstream.ErrNoAssignment):
-		return "", nil
+		return "", false, nil
 	case err != nil:
-		return "", fmt.Errorf("read SCP registration of account %s: %w", id, err)
+		return "", false, fmt.Errorf("read SCP registration of account %s: %w", id, err)
 	}
-	return b.Status, nil
+	return b.Status, true, nil
 }
 
 // readiness maps the organization state and the registration status onto
 // Ready/Pending/Failed. Messages are deterministic and hold no secrets.
 func readiness(state, reg, job string) provider.Observation {
 	switch {
-	case reg == upstream.StatusRegistering:
-		return provider.Observation{Pending: true, Message: "registration in progress" + job}
+	case state == upstream.StateCreateFailed:
+		return provider.Observation{Failed: true, Message: fmt.Sprintf("SCP reports that creating the "+
+			"account failed (organization state %s)%s; delete the Account and apply it again", state, job)}
 	case reg == upstream.StatusRegistrationFailed:
 		return provider.Observation{Failed: true, Message: fmt.Sprintf("Cloud Control registration "+
 			"failed: baseline assignment status %s%s; delete the Account, fix the landing zone and apply it again",
 			reg, job)}
+	case state == upstream.StateSuspended:
+		return provider.Observation{Reason: v1alpha1.ReasonSuspendedUpstream, Message: "the account is " +
+			"SUSPENDED upstream, and this operator did not close it; it is neither re-created nor deleted"}
+	case state == upstream.StatePending || state == upstream.StateRunning:
+		return provider.Observation{Pending: true, Message: fmt.Sprintf("the account is being provisioned "+
+			"(organization state %s)%s", state, job)}
+	case reg == upstream.StatusRegistering:
+		return provider.Observation{Pending: true, Message: "registration in progress" + job}
 	case reg == upstream.StatusUnregistering:
 		return provider.Observation{Message: "Cloud Control is unregistering the account (baseline assignment status UNREGISTERING)"}
 	case state == upstream.StatePendingClosure:
 		return provider.Observation{Pending: true, Message: "the account is closing (PENDING_CLOSURE)"}
 	case state != upstream.StateActive:
-		return provider.Observation{Message: fmt.Sprintf("the account is %s upstream", state)}
+		return provider.Observation{Message: fmt.Sprintf("the account is in state %q upstream, which this "+
+			"operator does not know; it is not treated as ready", state)}
 	case reg == upstream.StatusRegistered || reg == "":
 		return provider.Observation{Ready: true}
 	}
@@ -112,34 +131,18 @@ func jobRef(req *provider.Request) string {
 	return ""
 }
 
-// Update moves the account to spec.scp.parentUnitID with one MoveAccount: the
-// parent unit is the only thing SCP can change.
-func (p *Provider) Update(ctx context.Context, req *provider.Request, obs provider.Observation) (provider.Update, error) {
-	spec, err := scpSpec(req)
-	if err != nil {
-		return provider.Update{}, err
-	}
-	id := req.Account.Status.AccountID
-	_, err = p.client.MoveAccount(ctx, p.organizationID, id, spec.ParentUnitID)
-	switch {
-	case errors.Is(err, upstream.ErrMoveFailed):
-		// A 200 that lists the account as failed: retrying the same move gives
-		// the same answer, so wait for a spec change.
-		return provider.Update{}, provider.Terminal(v1alpha1.ReasonUpstreamRejected, fmt.Sprintf(
-			"%s: SCP did not move account %s to %q", fieldParentUnit, id, spec.ParentUnitID), err)
-	case err != nil:
-		return provider.Update{}, fmt.Errorf("move SCP account %s to %q: %w", id, spec.ParentUnitID, err)
-	}
-	return provider.Update{Status: movedTo(spec.ParentUnitID)}, nil
-}
-
-// movedTo records the new parent unit and keeps the registration status the
-// observation recorded.
-func movedTo(parent string) func(*v1alpha1.AccountStatus) {
+// scpStatus records the registration status and the upstream parent unit in
+// a fresh status.scp; an unknown parent keeps the one recorded before, and
+// the provisioning mark stays while provisioning is not over.
+func scpStatus(req *provider.Request, registration, parent string, provisioning bool) func(*v1alpha1.AccountStatus) {
+	since := provisioningSince(req)
 	return func(s *v1alpha1.AccountStatus) {
-		next := &v1alpha1.SCPAccountStatus{ParentUnitID: parent}
-		if s.SCP != nil {
-			next.RegistrationStatus = s.SCP.RegistrationStatus
+		next := &v1alpha1.SCPAccountStatus{RegistrationStatus: registration, ParentUnitID: parent}
+		if parent == "" && s.SCP != nil {
+			next.ParentUnitID = s.SCP.ParentUnitID
+		}
+		if provisioning && since != nil {
+			next.ProvisioningSince = since.DeepCopy()
 		}
 		s.SCP = next
 	}

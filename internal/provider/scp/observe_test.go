@@ -127,10 +127,14 @@ func TestUpdateRefusedMoveIsTerminal(t *testing.T) {
 	}
 }
 
+// Once the organization has listed the account, a 404 means gone, at once.
 func TestObserveGoneAccount(t *testing.T) {
 	f := newFixture(t, sandbox.Options{})
 	a := newAccount("vanished")
 	create(t, f, a)
+	if obs := observe(t, f, a); !obs.Ready {
+		t.Fatalf("before: %+v", obs)
+	}
 	if err := f.sb.DeleteAccountDirect(a.Status.AccountID); err != nil {
 		t.Fatal(err)
 	}

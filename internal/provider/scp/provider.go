@@ -2,10 +2,12 @@ package scp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
+	"time"
 	"unicode/utf8"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -17,7 +19,10 @@ import (
 // the Organization service. Safe for concurrent use.
 type Provider struct {
 	client         *upstream.Client
-	organizationID string // sent with MoveAccount; "" lets the server pick
+	organizationID string           // sent with MoveAccount; "" leaves it out
+	grace          time.Duration    // see DefaultProvisioningGrace
+	now            func() time.Time // the clock grace periods are measured with
+	seen           seenAccounts
 }
 
 var _ provider.Provider = (*Provider)(nil)
@@ -44,10 +49,8 @@ func (p *Provider) Create(ctx context.Context, req *provider.Request) (provider.
 	}
 	out, err := p.client.CreateAccount(ctx, createRequest(name, spec))
 	switch {
-	case httpapi.IsStatus(err, http.StatusConflict):
-		return provider.Creation{}, provider.Terminal(v1alpha1.ReasonAlreadyExists, fmt.Sprintf(
-			"spec.displayName: an upstream account named %q already exists in the organization; "+
-				"set spec.externalID to adopt it", name), err)
+	case httpapi.IsStatus(err, http.StatusConflict, http.StatusBadRequest):
+		return provider.Creation{}, p.refused(ctx, req, name, err)
 	case httpapi.IsNotFound(err):
 		// A 404 here is an unknown landing zone or unit, not a missing account.
 		return provider.Creation{}, provider.Terminal(v1alpha1.ReasonInvalidSpec, fmt.Sprintf(
@@ -56,12 +59,16 @@ func (p *Provider) Create(ctx context.Context, req *provider.Request) (provider.
 	case err != nil:
 		return provider.Creation{}, fmt.Errorf("create SCP account %q: %w", name, err)
 	}
+	since := metav1.NewTime(p.now())
 	return provider.Creation{
 		ID:      out.AccountID,
 		JobID:   out.JobID,
 		State:   upstream.StatusRegistering,
 		Details: details(out.AccountID, out.JobID),
-		Status:  scpStatus(upstream.StatusRegistering, spec.ParentUnitID),
+		Status: func(s *v1alpha1.AccountStatus) {
+			s.SCP = &v1alpha1.SCPAccountStatus{RegistrationStatus: upstream.StatusRegistering,
+				ParentUnitID: spec.ParentUnitID, ProvisioningSince: &since}
+		},
 	}, nil
 }
 
@@ -75,63 +82,36 @@ func createRequest(name string, spec *v1alpha1.SCPAccountSpec) upstream.CreateAc
 	return r
 }
 
+// closedStates are the organization states of an account that is closing or
+// closed: never adopted, never closed again.
+func closedState(state string) bool {
+	return state == upstream.StatePendingClosure || state == upstream.StateSuspended
+}
+
 // Find returns the id of the account with the display name, or "". An account
-// in PENDING_CLOSURE is on its way out and cannot be adopted.
+// closing or closed (PENDING_CLOSURE, SUSPENDED) cannot be adopted.
 func (p *Provider) Find(ctx context.Context, req *provider.Request) (string, error) {
 	name := req.DisplayName()
-	a, err := p.client.FindAccountByName(ctx, name)
-	switch {
-	case errors.Is(err, upstream.ErrAmbiguousName):
-		return "", provider.Terminal(v1alpha1.ReasonAlreadyExists, fmt.Sprintf(
-			"spec.displayName: several upstream accounts are named %q; set spec.externalID to adopt one", name), err)
-	case err != nil:
+	named, err := p.client.AccountsNamed(ctx, name)
+	if err != nil {
 		return "", fmt.Errorf("find SCP account %q: %w", name, err)
-	case a == nil || a.State == upstream.StatePendingClosure:
+	}
+	var live []upstream.Account
+	for _, a := range named {
+		if !closedState(a.State) {
+			live = append(live, a)
+		}
+	}
+	switch len(live) {
+	case 0:
 		return "", nil
+	case 1:
+		return live[0].ID, nil
 	}
-	return a.ID, nil
+	return "", provider.Terminalf(v1alpha1.ReasonAlreadyExists,
+		"spec.displayName: %d upstream accounts are named %q; set spec.externalID to adopt one", len(live), name)
 }
 
-// Delete closes the account once and then polls: PENDING_CLOSURE is not done,
-// a 404 is. It never closes an account that is already closing.
-func (p *Provider) Delete(ctx context.Context, req *provider.Request) (bool, error) {
-	id := req.Account.Status.AccountID
-	if id == "" {
-		return true, nil
-	}
-	a, err := p.client.GetAccount(ctx, id)
-	switch {
-	case httpapi.IsNotFound(err):
-		creating, err := p.notVisibleYet(ctx, id)
-		return !creating && err == nil, err
-	case err != nil:
-		return false, fmt.Errorf("read SCP account %s: %w", id, err)
-	case a.State == upstream.StatePendingClosure:
-		return false, nil
-	}
-	if err := p.client.DeleteAccount(ctx, id); err != nil {
-		return false, fmt.Errorf("delete SCP account %s: %w", id, err)
-	}
-	// Closing may be instant; any error here just means "poll again".
-	_, err = p.client.GetAccount(ctx, id)
-	return httpapi.IsNotFound(err), nil
-}
-
-// notVisibleYet tells an organization 404 right after the create (Cloud
-// Control still REGISTERING it) from an account that is gone.
-func (p *Provider) notVisibleYet(ctx context.Context, id string) (bool, error) {
-	b, err := p.client.GetBaselineAssignment(ctx, id)
-	switch {
-	case errors.Is(err, upstream.ErrNoAssignment):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("read SCP registration of account %s: %w", id, err)
-	}
-	return b.Status == upstream.StatusRegistering, nil
-}
-
-// scpSpec is the Account's scp block; the controller only routes Accounts
-// that have one here, so its absence is a spec error.
 // SCP account names are 3 to 30 characters (the SCP user guide). The CRD
 // checks spec.displayName; a name defaulted from metadata.name is checked here,
 // before any upstream call.
@@ -149,11 +129,20 @@ func checkName(req *provider.Request, name string) error {
 		"characters and %s has %d; set spec.displayName", minNameLen, maxNameLen, from, utf8.RuneCountInString(name))
 }
 
+// scpSpec is the Account's scp block; the controller only routes Accounts
+// that have one here, so its absence is a spec error. The CRD requires
+// spec.scp.email, but an Account stored before it did may lack one: Samsung's
+// own clients never create an account without it, so neither does this one.
 func scpSpec(req *provider.Request) (*v1alpha1.SCPAccountSpec, error) {
-	if req.Account.Spec.SCP == nil {
+	spec := req.Account.Spec.SCP
+	switch {
+	case spec == nil:
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.scp: required for an SCP provider")
+	case spec.Email == "" && req.Account.Status.AccountID == "":
+		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec,
+			"spec.scp.email: required: Samsung's account factory needs the account's email")
 	}
-	return req.Account.Spec.SCP, nil
+	return spec, nil
 }
 
 // details are the connection Secret outputs; an unknown job id is left out
@@ -164,16 +153,4 @@ func details(accountID, jobID string) map[string][]byte {
 		d["jobID"] = []byte(jobID)
 	}
 	return d
-}
-
-// scpStatus records the registration status and the upstream parent unit in
-// a fresh status.scp; an unknown parent keeps the one recorded before.
-func scpStatus(registration, parent string) func(*v1alpha1.AccountStatus) {
-	return func(s *v1alpha1.AccountStatus) {
-		next := &v1alpha1.SCPAccountStatus{RegistrationStatus: registration, ParentUnitID: parent}
-		if parent == "" && s.SCP != nil {
-			next.ParentUnitID = s.SCP.ParentUnitID
-		}
-		s.SCP = next
-	}
 }

@@ -8,7 +8,9 @@ import (
 
 // AdminHandler serves, under the prefix the caller strips (e.g. /admin/):
 // GET /accounts (every account with id, name, state and registration status),
-// POST /fail-registration {"name": "…"} ("" fails the next create), and
+// POST /fail-registration {"name": "…"} ("" fails the next create),
+// POST /account-state {"id": "…", "state": "SUSPENDED"} (forces the
+// organization state of an account behind the operator's back; "" clears), and
 // everything fault.AdminHandler serves (calls, codes, rate, faults, latency,
 // ratelimit, reset).
 func (s *Server) AdminHandler() http.Handler {
@@ -24,6 +26,20 @@ func (s *Server) AdminHandler() http.Handler {
 			return
 		}
 		s.FailRegistration(b.Name)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("POST /account-state", func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			ID    string `json:"id"`
+			State string `json:"state"`
+		}
+		if !readBody(w, r, &b) {
+			return
+		}
+		if err := s.SetAccountState(b.ID, b.State); err != nil {
+			writeError(w, http.StatusNotFound, "Admin.AccountNotFound", err.Error())
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	m.Handle("/", s.faults.AdminHandler())

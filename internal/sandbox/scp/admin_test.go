@@ -50,6 +50,18 @@ func TestAdminHandler(t *testing.T) {
 		t.Fatalf("registration %s", got)
 	}
 
+	post("/admin/account-state", `{"id":"`+id+`","state":"SUSPENDED"}`)
+	if code, body := e.do("GET", "/v1/organization-accounts/"+id, nil); code != 200 ||
+		body["account"].(map[string]any)["state"] != "SUSPENDED" {
+		t.Fatalf("forced state: %d %v", code, body)
+	}
+	if resp, err := http.Post(admin.URL+"/admin/account-state", "application/json",
+		strings.NewReader(`{"id":"nope","state":"SUSPENDED"}`)); err != nil || resp.StatusCode != 404 {
+		t.Fatalf("unknown account: %v %v", resp, err)
+	} else {
+		_ = resp.Body.Close()
+	}
+
 	resp, err = http.Get(admin.URL + "/admin/calls")
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +69,7 @@ func TestAdminHandler(t *testing.T) {
 	var calls map[string]int
 	_ = json.NewDecoder(resp.Body).Decode(&calls)
 	_ = resp.Body.Close()
-	if calls["GetAccount"] != 1 || calls["CreateAccount"] != 2 {
+	if calls["GetAccount"] != 2 || calls["CreateAccount"] != 2 {
 		t.Fatalf("calls %v", calls)
 	}
 }

@@ -67,7 +67,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	for _, a := range s.live(now) {
 		if a.name == b.Name || (a.email != "" && a.email == str(b.Email)) {
-			writeError(w, http.StatusConflict, "CloudControl.AccountAlreadyExists",
+			writeError(w, s.duplicateStatus(), "CloudControl.AccountAlreadyExists",
 				"an account with this name or email already exists")
 			return
 		}
@@ -79,22 +79,26 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	fault.WriteJSON(w, http.StatusCreated, map[string]string{"account_id": a.id, "job_id": a.jobID})
 }
 
-// assignmentView is one baseline_assignments entry.
+// assignmentView is one baseline_assignments entry (BaselineAssignmentV1Dot1),
+// with the fields of the vendor's example. The counters describe an OU's
+// subtree; for an account they are zero.
 type assignmentView struct {
-	ID                       string `json:"id"`
-	Name                     string `json:"name"`
-	Type                     string `json:"type"`
-	Status                   string `json:"status"`
-	LandingZoneID            string `json:"landing_zone_id"`
-	SSOUserName              string `json:"sso_user_name,omitempty"`
-	DetectiveGuardrailStatus string `json:"detective_guardrail_status"`
-	DetectiveGuardrailType   string `json:"detective_guardrail_type"`
-	PreventiveGuardrailCount int    `json:"preventive_guardrail_count"`
-	DetectiveGuardrailCount  int    `json:"detective_guardrail_count"`
+	ID                                string `json:"id"`
+	Type                              string `json:"type"`
+	Status                            string `json:"status"`
+	SSOUserName                       string `json:"sso_user_name"`
+	AccountCount                      int    `json:"account_count"`
+	AccountAssignedCount              int    `json:"account_assigned_count"`
+	OUCount                           int    `json:"ou_count"`
+	OUAssignedCount                   int    `json:"ou_assigned_count"`
+	PreventiveGuardrailActivatedCount int    `json:"preventive_guardrail_activated_count"`
+	DetectiveGuardrailStatus          string `json:"detective_guardrail_status"`
+	DetectiveGuardrailType            string `json:"detective_guardrail_type"`
 }
 
 // listBaselineAssignments: GET /v1/baseline-assignments with the optional
-// filters assignment_id, resource_type (ACCOUNT|OU) and landing_zone_id.
+// filters assignment_id, resource_type (ACCOUNT|OU), landing_zone_id and
+// status.
 // OUs are not modelled, so resource_type=OU lists nothing.
 func (s *Server) listBaselineAssignments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -108,12 +112,12 @@ func (s *Server) listBaselineAssignments(w http.ResponseWriter, r *http.Request)
 	now := s.now()
 	list := []assignmentView{}
 	for _, a := range s.live(now) {
-		if rt == "OU" || !matches(q.Get("assignment_id"), a.id) || !matches(q.Get("landing_zone_id"), a.landingZoneID) {
+		if rt == "OU" || !s.assigned(a, now) || !matches(q.Get("assignment_id"), a.id) ||
+			!matches(q.Get("landing_zone_id"), a.landingZoneID) || !matches(q.Get("status"), s.registration(a, now)) {
 			continue
 		}
-		list = append(list, assignmentView{ID: a.id, Name: a.name, Type: "ACCOUNT",
-			Status: s.registration(a, now), LandingZoneID: a.landingZoneID, SSOUserName: a.ssoName,
-			DetectiveGuardrailStatus: "ENABLED", DetectiveGuardrailType: "MANDATORY"})
+		list = append(list, assignmentView{ID: a.id, Type: "ACCOUNT", Status: s.registration(a, now),
+			SSOUserName: a.ssoName, DetectiveGuardrailStatus: "ENABLED", DetectiveGuardrailType: "SSI"})
 	}
 	fault.WriteJSON(w, http.StatusOK, map[string]any{"baseline_assignments": list})
 }

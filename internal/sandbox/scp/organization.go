@@ -9,35 +9,54 @@ import (
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
 )
 
-// accountView is OrganizationAccountWithPolicy.
-type accountView struct {
-	ID              string   `json:"id"`
-	Name            string   `json:"name"`
-	Email           string   `json:"email"`
-	LoginID         string   `json:"login_id"`
-	OrganizationID  string   `json:"organization_id"`
-	ParentUnitID    string   `json:"parent_unit_id"`
-	ParentUnitName  string   `json:"parent_unit_name"`
-	SRN             string   `json:"srn"`
-	State           string   `json:"state"`
-	Type            string   `json:"type"`
-	JoinedMethod    string   `json:"joined_method"`
-	JoinedTime      string   `json:"joined_time"`
-	CreatedAt       string   `json:"created_at"`
-	CreatedBy       string   `json:"created_by"`
-	ModifiedAt      string   `json:"modified_at"`
-	ModifiedBy      string   `json:"modified_by"`
-	ControlPolicies []string `json:"control_policies"`
+// accountSummary is AccountSummary, one entry of ListAccounts.
+type accountSummary struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Email          string `json:"email"`
+	LoginID        string `json:"login_id"`
+	OrganizationID string `json:"organization_id"`
+	ParentUnitID   string `json:"parent_unit_id"`
+	ParentUnitName string `json:"parent_unit_name"`
+	State          string `json:"state"`
+	Type           string `json:"type"`
+	JoinedMethod   string `json:"joined_method"`
+	JoinedTime     string `json:"joined_time"`
+	CreatedAt      string `json:"created_at"`
+	CreatedBy      string `json:"created_by"`
+	ModifiedAt     string `json:"modified_at"`
+	ModifiedBy     string `json:"modified_by"`
 }
 
-func (s *Server) view(a *account) accountView {
-	org := s.opts.OrganizationID
-	return accountView{ID: a.id, Name: a.name, Email: a.email, LoginID: a.email,
-		OrganizationID: org, ParentUnitID: a.parentUnitID, ParentUnitName: a.parentUnitID,
-		SRN:   "srn:e::" + org + ":organization::account/" + a.id,
-		State: s.state(a), Type: "MEMBER", JoinedMethod: "CLOUD_CONTROL",
+// accountWithPolicy is OrganizationAccountWithPolicy, what ShowAccount returns.
+type accountWithPolicy struct {
+	accountSummary
+	SRN             string          `json:"srn"`
+	CreatorName     string          `json:"creator_name"`
+	ModifierName    string          `json:"modifier_name"`
+	ControlPolicies []policySummary `json:"control_policies"`
+}
+
+// policySummary is ConnectedPolicySummary; control policies are not
+// modelled, so the list is always empty.
+type policySummary struct {
+	PolicyID   string `json:"policy_id"`
+	PolicyName string `json:"policy_name"`
+}
+
+func (s *Server) summary(a *account, now time.Time) accountSummary {
+	return accountSummary{ID: a.id, Name: a.name, Email: a.email, LoginID: a.email,
+		OrganizationID: s.opts.OrganizationID, ParentUnitID: a.parentUnitID, ParentUnitName: a.parentUnitID,
+		State: s.state(a, now), Type: "MEMBER", JoinedMethod: "CLOUD_CONTROL",
 		JoinedTime: stamp(a.createdAt), CreatedAt: stamp(a.createdAt), CreatedBy: "cloudcontrol",
-		ModifiedAt: stamp(a.modifiedAt), ModifiedBy: "cloudcontrol", ControlPolicies: []string{}}
+		ModifiedAt: stamp(a.modifiedAt), ModifiedBy: "cloudcontrol"}
+}
+
+func (s *Server) withPolicy(a *account, now time.Time) accountWithPolicy {
+	org := s.opts.OrganizationID
+	return accountWithPolicy{accountSummary: s.summary(a, now),
+		SRN:         "srn:e::" + org + ":organization::account/" + a.id,
+		CreatorName: "Cloud Control", ModifierName: "Cloud Control", ControlPolicies: []policySummary{}}
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -60,12 +79,13 @@ func accountNotFound(w http.ResponseWriter) {
 func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.visibleAccount(r.PathValue("id"), s.now())
+	now := s.now()
+	a := s.visibleAccount(r.PathValue("id"), now)
 	if a == nil {
 		accountNotFound(w)
 		return
 	}
-	fault.WriteJSON(w, http.StatusOK, map[string]any{"account": s.view(a)})
+	fault.WriteJSON(w, http.StatusOK, map[string]any{"account": s.withPolicy(a, now)})
 }
 
 // listAccounts: GET /v1/organization-accounts with exact-match filters and
@@ -81,9 +101,9 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	all := []accountView{}
+	all := []accountSummary{}
 	for _, a := range s.live(now) {
-		v := s.view(a)
+		v := s.summary(a, now)
 		if s.visible(a, now) && matches(q.Get("name"), v.Name) && matches(q.Get("email"), v.Email) &&
 			matches(q.Get("id"), v.ID) && matches(q.Get("parent_unit_id"), v.ParentUnitID) &&
 			matches(q.Get("organization_id"), v.OrganizationID) {
@@ -91,7 +111,8 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	from, to := min(page*size, len(all)), min((page+1)*size, len(all))
-	fault.WriteJSON(w, http.StatusOK, map[string]any{"accounts": all[from:to], "count": len(all), "page": page, "size": size})
+	fault.WriteJSON(w, http.StatusOK, map[string]any{"accounts": all[from:to], "count": len(all), "page": page,
+		"size": size, "sort": q.Get("sort")})
 }
 
 func intParam(v string, def, lo, hi int) (int, bool) {
@@ -154,7 +175,7 @@ func moveProblem(a *account, parent string) (code, cause string) {
 	case a == nil:
 		return "Organization.AccountNotFound", "account not found"
 	case a.closing():
-		return "Organization.AccountNotMovable", "account is being closed"
+		return "Organization.AccountNotMovable", "account is being closed or is closed"
 	case !strings.HasPrefix(parent, "ou-"):
 		return "Organization.ParentUnitNotFound", "parent unit not found"
 	}
@@ -169,8 +190,9 @@ func nameOf(a *account) string {
 }
 
 // deleteAccount: DELETE /v1/organization-accounts/{id} → 204; the account is
-// PENDING_CLOSURE for ClosureDelay, then gone. Deleting a closing account
-// again is accepted.
+// PENDING_CLOSURE for ClosureDelay, then gone or SUSPENDED (ClosedAccounts).
+// Deleting a closing account again is accepted; a SUSPENDED one (closed, or
+// suspended by an administrator) is refused, as closing it means nothing.
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -178,6 +200,10 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	a := s.visibleAccount(r.PathValue("id"), now)
 	if a == nil {
 		accountNotFound(w)
+		return
+	}
+	if s.state(a, now) == "SUSPENDED" {
+		writeError(w, http.StatusBadRequest, "Organization.AccountNotClosable", "a suspended account cannot be closed")
 		return
 	}
 	if !a.closing() {

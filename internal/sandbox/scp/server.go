@@ -2,7 +2,9 @@
 // and Organization account APIs in memory, written from the API reference
 // (not from the client): HMAC access-key auth with its own encodeURI, the
 // {"errors":[…]} envelope, 409 on duplicates, REGISTERING → REGISTERED,
-// PENDING_CLOSURE → gone, and the fault knobs of package fault.
+// PENDING_CLOSURE → gone, and the fault knobs of package fault. Where the
+// reference is silent, Options has a switch per plausible behaviour (see
+// variants.go).
 //
 // The two services have disjoint paths, so Handler serves both on one host;
 // CloudControlHandler and OrganizationHandler serve one service each for a
@@ -54,8 +56,24 @@ type Options struct {
 	// VisibilityDelay is how long organization reads answer 404 for a freshly
 	// created account (the reference says this may happen; default none).
 	VisibilityDelay time.Duration
-	MaxSkew         time.Duration    // accepted Scp-Timestamp skew; 0: 5 minutes
-	Now             func() time.Time // clock for timestamps and delays; nil: time.Now
+	// AssignmentDelay is how long Cloud Control lists no baseline assignment
+	// for a freshly created account (undocumented; default none).
+	AssignmentDelay time.Duration
+	// ClosedAccounts is what an accepted close ends in after ClosureDelay:
+	// ClosureGone ("" too) or ClosureSuspended (undocumented).
+	ClosedAccounts ClosureEnd
+	// ProvisioningState is the organization state while the account
+	// registers: "" (ACTIVE at once), StatePending or StateRunning. With
+	// either, a failed registration shows as CREATE_FAILED (undocumented;
+	// Samsung's Terraform provider knows these states).
+	ProvisioningState string
+	// DuplicateStatus answers a create whose name or email is taken: 0 or
+	// 409, or 400 (the reference documents 409 but not what it covers).
+	DuplicateStatus int
+	// Throttle answers some calls 429, with or without Retry-After.
+	Throttle Throttle
+	MaxSkew  time.Duration    // accepted Scp-Timestamp skew; 0: 5 minutes
+	Now      func() time.Time // clock for timestamps and delays; nil: time.Now
 }
 
 // Server is the in-memory simulator. Safe for concurrent use.
@@ -71,6 +89,8 @@ type Server struct {
 	order     []string // ids in creation order: listings are stable
 	failNext  int      // creates whose registration will fail
 	failNames map[string]bool
+
+	callCount callCounter // calls seen by Throttle
 }
 
 // New returns a Server with no accounts.
@@ -143,7 +163,7 @@ func (s *Server) OrganizationHandler() http.Handler { return s.mux(s.organizatio
 func (s *Server) mux(routes []route) http.Handler {
 	m := http.NewServeMux()
 	for _, rt := range routes {
-		m.Handle(rt.pattern, s.faults.Wrap(rt.op, s.guard(rt)))
+		m.Handle(rt.pattern, s.faults.Wrap(rt.op, s.throttle(s.guard(rt))))
 	}
 	m.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "Common.ResourceNotFound", "no such API")

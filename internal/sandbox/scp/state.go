@@ -21,6 +21,16 @@ type account struct {
 
 func (a *account) closing() bool { return !a.closingSince.IsZero() }
 
+// closed reports whether an accepted close has run its course (ClosureDelay).
+func (s *Server) closed(a *account, now time.Time) bool {
+	return a.closing() && !now.Before(a.closingSince.Add(s.opts.ClosureDelay))
+}
+
+// registering reports whether Cloud Control is still registering a.
+func (s *Server) registering(a *account, now time.Time) bool {
+	return now.Before(a.createdAt.Add(s.opts.RegistrationDelay))
+}
+
 // registration is the baseline assignment status at now.
 func (s *Server) registration(a *account, now time.Time) string {
 	switch {
@@ -28,7 +38,7 @@ func (s *Server) registration(a *account, now time.Time) string {
 		return "UNREGISTERING"
 	case a.registrationOverride != "":
 		return a.registrationOverride
-	case now.Before(a.createdAt.Add(s.opts.RegistrationDelay)):
+	case s.registering(a, now):
 		return "REGISTERING"
 	case a.failRegistration:
 		return "REGISTRATION_FAILED"
@@ -36,13 +46,26 @@ func (s *Server) registration(a *account, now time.Time) string {
 	return "REGISTERED"
 }
 
+// assigned reports whether Cloud Control lists a baseline assignment for a:
+// not before AssignmentDelay, and no longer once a close has run its course.
+func (s *Server) assigned(a *account, now time.Time) bool {
+	return !now.Before(a.createdAt.Add(s.opts.AssignmentDelay)) && !s.closed(a, now)
+}
+
 // state is the organization account state at now.
-func (s *Server) state(a *account) string {
+func (s *Server) state(a *account, now time.Time) string {
+	provisioning := s.opts.ProvisioningState
 	switch {
+	case s.closed(a, now): // only kept when ClosedAccounts is ClosureSuspended
+		return "SUSPENDED"
 	case a.closing():
 		return "PENDING_CLOSURE"
 	case a.stateForce != "":
 		return a.stateForce
+	case provisioning != "" && s.registering(a, now):
+		return provisioning
+	case provisioning != "" && a.failRegistration:
+		return "CREATE_FAILED"
 	}
 	return "ACTIVE"
 }
@@ -52,12 +75,15 @@ func (s *Server) visible(a *account, now time.Time) bool {
 	return !now.Before(a.createdAt.Add(s.opts.VisibilityDelay))
 }
 
-// sweep drops accounts whose closure finished. Callers hold s.mu.
+// sweep drops accounts whose closure finished, unless closed accounts stay
+// listed (ClosureSuspended). Callers hold s.mu.
 func (s *Server) sweep(now time.Time) {
+	if s.opts.ClosedAccounts == ClosureSuspended {
+		return
+	}
 	kept := s.order[:0]
 	for _, id := range s.order {
-		a := s.accounts[id]
-		if a.closing() && !now.Before(a.closingSince.Add(s.opts.ClosureDelay)) {
+		if s.closed(s.accounts[id], now) {
 			delete(s.accounts, id)
 			continue
 		}
@@ -132,7 +158,7 @@ func (s *Server) Accounts() []AccountInfo {
 	out := []AccountInfo{}
 	for _, a := range s.live(now) {
 		out = append(out, AccountInfo{ID: a.id, JobID: a.jobID, Name: a.name, Email: a.email,
-			LandingZoneID: a.landingZoneID, ParentUnitID: a.parentUnitID, State: s.state(a),
+			LandingZoneID: a.landingZoneID, ParentUnitID: a.parentUnitID, State: s.state(a, now),
 			RegistrationStatus: s.registration(a, now), CreatedAt: a.createdAt})
 	}
 	return out
@@ -162,8 +188,9 @@ func (s *Server) FailRegistration(name string) {
 func (s *Server) CreateAccountDirect(name, parentUnitID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	settled := max(s.opts.RegistrationDelay, s.opts.VisibilityDelay, s.opts.AssignmentDelay)
 	a := &account{name: name, parentUnitID: parentUnitID, landingZoneID: "lz-direct",
-		createdAt: s.now().Add(-s.opts.RegistrationDelay - s.opts.VisibilityDelay)}
+		createdAt: s.now().Add(-settled)}
 	s.insert(a)
 	return a.id
 }

@@ -45,7 +45,7 @@ type Config struct {
 	MaxDelay   time.Duration
 
 	AcceptLanguage string           // "" : en-US
-	PageSize       int              // page size FindAccountByName uses; 0: 50
+	PageSize       int              // page size AccountsNamed uses; 0: 50
 	Now            func() time.Time // clock for Scp-Timestamp; nil: time.Now
 }
 

@@ -11,10 +11,10 @@ import (
 
 // CreateAccount creates an account through the account factory
 // (POST /v1/accounts, 201). It is never retried: after a 5xx or a timeout the
-// account may exist, so list by name (FindAccountByName) before trying again.
+// account may exist, so list by name (AccountsNamed) before trying again.
 // Errors: 400 invalid request, 401 key or signature, 403 not the management
 // account or no landing zone, 404 landing zone or OU unknown, 409 name or
-// email in use (adopt via FindAccountByName).
+// email in use (look up with AccountsNamed).
 func (c *Client) CreateAccount(ctx context.Context, req CreateAccountRequest) (*CreateAccountResponse, error) {
 	cl := c.cloudControlCall("CreateAccount", http.MethodPost, "/v1/accounts")
 	cl.body = req
@@ -37,13 +37,10 @@ func (c *Client) CreateAccount(ctx context.Context, req CreateAccountRequest) (*
 // Status is REGISTERING, REGISTERED (ready), REGISTRATION_FAILED or
 // UNREGISTERING. It returns ErrNoAssignment when the list holds no entry.
 func (c *Client) GetBaselineAssignment(ctx context.Context, accountID string) (*BaselineAssignment, error) {
-	if _, err := pathID("account", accountID); err != nil {
+	cl, err := c.assignmentCall(accountID)
+	if err != nil {
 		return nil, err
 	}
-	cl := c.cloudControlCall("GetBaselineAssignment", http.MethodGet, "/v1/baseline-assignments")
-	cl.idempotent = true
-	cl.query.add("assignment_id", accountID)
-	cl.query.add("resource_type", "ACCOUNT")
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -53,6 +50,17 @@ func (c *Client) GetBaselineAssignment(ctx context.Context, accountID string) (*
 		return nil, err
 	}
 	return pickAssignment(out.BaselineAssignments, accountID)
+}
+
+func (c *Client) assignmentCall(accountID string) (call, error) {
+	if _, err := pathID("account", accountID); err != nil {
+		return call{}, err
+	}
+	cl := c.cloudControlCall("GetBaselineAssignment", http.MethodGet, "/v1/baseline-assignments")
+	cl.idempotent = true
+	cl.query.add("assignment_id", accountID)
+	cl.query.add("resource_type", "ACCOUNT")
+	return cl, nil
 }
 
 // pickAssignment prefers the entry whose id is the account; a single entry is

@@ -95,8 +95,8 @@ func TestCreateCommittedThenLost(t *testing.T) {
 			if n := f.sb.Faults().Calls()["CreateAccount"]; n != 1 {
 				t.Fatalf("CreateAccount called %d times", n)
 			}
-			found, err := f.client.FindAccountByName(context.Background(), "team-a")
-			if err != nil || found == nil || found.ID != f.sb.Accounts()[0].ID {
+			found, err := f.client.AccountsNamed(context.Background(), "team-a")
+			if err != nil || len(found) != 1 || found[0].ID != f.sb.Accounts()[0].ID {
 				t.Fatalf("adopt: %+v, %v", found, err)
 			}
 		})

@@ -15,10 +15,6 @@ var ErrNoAssignment = errors.New("scp: no baseline assignment for the account")
 // 200 response lists the account in failed_ids (or not in success_ids).
 var ErrMoveFailed = errors.New("scp: account was not moved")
 
-// ErrAmbiguousName is returned by FindAccountByName when several accounts
-// carry the name: adopting one of them blindly could take over the wrong one.
-var ErrAmbiguousName = errors.New("scp: several accounts have this name")
-
 // parseError reads the SCP error envelope leniently:
 //
 //	{"errors":[{"status":409,"code":"…","title":"…","detail":"…"|["…"],"message":"…"}]}

@@ -2,26 +2,24 @@ package scp
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// maxPages bounds FindAccountByName whatever the server reports as count.
+// maxPages bounds AccountsNamed whatever the server reports as count.
 const maxPages = 1000
 
 // GetAccount reads an organization account (GET /v1/organization-accounts/{id}).
 // A 404 (httpapi.IsNotFound) means unknown or closed; right after CreateAccount
-// it may also mean "not visible yet", which the caller treats as pending.
+// it may also mean "not visible yet", which the caller treats as provisioning
+// for a bounded time.
 func (c *Client) GetAccount(ctx context.Context, accountID string) (*Account, error) {
-	id, err := pathID("account", accountID)
+	cl, err := c.getAccountCall(accountID)
 	if err != nil {
 		return nil, err
 	}
-	cl := c.organizationCall("GetAccount", http.MethodGet, "/v1/organization-accounts/"+id)
-	cl.idempotent = true
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -36,10 +34,33 @@ func (c *Client) GetAccount(ctx context.Context, accountID string) (*Account, er
 	return out.Account, nil
 }
 
+func (c *Client) getAccountCall(accountID string) (call, error) {
+	id, err := pathID("account", accountID)
+	if err != nil {
+		return call{}, err
+	}
+	cl := c.organizationCall("GetAccount", http.MethodGet, "/v1/organization-accounts/"+id)
+	cl.idempotent = true
+	return cl, nil
+}
+
 // ListAccounts lists organization accounts (GET /v1/organization-accounts).
 // Whether the name filter is exact or a substring match is undocumented; use
-// FindAccountByName to match a name.
+// AccountsNamed to match a name.
 func (c *Client) ListAccounts(ctx context.Context, opts ListAccountsOptions) (*AccountPage, error) {
+	cl := c.listCall(opts)
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	var out AccountPage
+	if err := c.http.Decode(cl.op, resp, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (c *Client) listCall(opts ListAccountsOptions) call {
 	cl := c.organizationCall("ListAccounts", http.MethodGet, "/v1/organization-accounts")
 	cl.idempotent = true
 	for _, kv := range [][2]string{{"name", opts.Name}, {"email", opts.Email},
@@ -54,28 +75,35 @@ func (c *Client) ListAccounts(ctx context.Context, opts ListAccountsOptions) (*A
 	if opts.Size > 0 {
 		cl.query.add("size", strconv.Itoa(opts.Size))
 	}
-	resp, err := c.do(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	var out AccountPage
-	if err := c.http.Decode(cl.op, resp, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return cl
 }
 
-// FindAccountByName pages through the accounts and returns the one whose name
-// equals name exactly, nil if none, or ErrAmbiguousName if several do. It is
-// how a create that may have happened (timeout, 5xx, 409) is adopted.
-//
-// A name that would need percent-escaping in the query is not sent as a
-// filter: how the server signs an escaped URL is the one unclear point of the
-// scheme, so such names are matched over an unfiltered listing instead.
-func (c *Client) FindAccountByName(ctx context.Context, name string) (*Account, error) {
+// AccountsNamed pages through the accounts and returns those whose name
+// equals name exactly (in any state). It is how a create that may have
+// happened (timeout, 5xx, a duplicate answer) is found again; the caller
+// decides which states it may adopt.
+func (c *Client) AccountsNamed(ctx context.Context, name string) ([]Account, error) {
+	return c.accountsWhere(ctx, ListAccountsOptions{Name: name}, func(a Account) bool { return a.Name == name })
+}
+
+// AccountsWithEmail returns the accounts whose email equals email exactly,
+// to tell which of name or email a duplicate answer was about.
+func (c *Client) AccountsWithEmail(ctx context.Context, email string) ([]Account, error) {
+	return c.accountsWhere(ctx, ListAccountsOptions{Email: email}, func(a Account) bool { return string(a.Email) == email })
+}
+
+// accountsWhere pages through a filtered listing and keeps what match
+// accepts: whether the server filters exactly or by substring is
+// undocumented. A filter value that would need percent-escaping in the query
+// is not sent: how the server signs an escaped URL is the one unclear point
+// of the scheme, so such values are matched over an unfiltered listing.
+func (c *Client) accountsWhere(ctx context.Context, filter ListAccountsOptions, match func(Account) bool) ([]Account, error) {
 	opts := ListAccountsOptions{Size: c.pageSize}
-	if wireSafe(name) {
-		opts.Name = name
+	if wireSafe(filter.Name) {
+		opts.Name = filter.Name
+	}
+	if wireSafe(filter.Email) {
+		opts.Email = filter.Email
 	}
 	var found []Account
 	for page := 0; page < maxPages; page++ {
@@ -85,7 +113,7 @@ func (c *Client) FindAccountByName(ctx context.Context, name string) (*Account, 
 			return nil, err
 		}
 		for _, a := range p.Accounts {
-			if a.Name == name {
+			if match(a) {
 				found = append(found, a)
 			}
 		}
@@ -93,14 +121,7 @@ func (c *Client) FindAccountByName(ctx context.Context, name string) (*Account, 
 			break
 		}
 	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	default:
-		return nil, fmt.Errorf("%w: %d accounts named %q", ErrAmbiguousName, len(found), name)
-	}
+	return found, nil
 }
 
 func lastPage(p *AccountPage, page, size int) bool {
@@ -155,12 +176,10 @@ func (c *Client) scrub(s string) string {
 }
 
 // DeleteAccount closes an account (DELETE /v1/organization-accounts/{id},
-// organization 1.2 only, 204). The account then stays PENDING_CLOSURE for a
-// while before reads answer 404; poll GetAccount until httpapi.IsNotFound.
-// A 404 here means already gone and returns nil (done). Caveat: within the
-// short window after CreateAccount where the organization does not see the
-// account yet, a 404 only means "not visible yet"; a caller deleting a
-// just-created account should confirm with GetBaselineAssignment.
+// organization 1.2 only, 204). The account is then PENDING_CLOSURE; what
+// follows is undocumented: it disappears (reads answer 404) or stays listed
+// as SUSPENDED. A 404 here means already gone and returns nil (done). Never
+// call it again for an account already closing or suspended: read first.
 func (c *Client) DeleteAccount(ctx context.Context, accountID string) error {
 	id, err := pathID("account", accountID)
 	if err != nil {

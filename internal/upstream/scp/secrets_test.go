@@ -63,7 +63,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 	f.sb.Faults().FailNext("GetAccount", 2, 500, 0)
 	collect(f.client.GetAccount(ctx, "acc"))
 	f.sb.Faults().SetLatency(fault.Latency{Fixed: 200 * time.Millisecond})
-	collect(f.client.FindAccountByName(ctx, "team-a"))
+	collect(f.client.AccountsNamed(ctx, "team-a"))
 
 	for i, err := range errs {
 		if err == nil {
