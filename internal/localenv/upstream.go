@@ -26,6 +26,20 @@ type UpstreamAccount struct {
 // UpstreamAccounts lists the accounts of one upstream ("ccm", "scp" or
 // "vectorcharts").
 func (e *Env) UpstreamAccounts(ctx context.Context, upstream string) ([]UpstreamAccount, error) {
+	return upstreamAccounts(ctx, e, upstream)
+}
+
+// UpstreamAccounts lists the accounts of one upstream of this sandbox.
+func (s *Sandbox) UpstreamAccounts(ctx context.Context, upstream string) ([]UpstreamAccount, error) {
+	return upstreamAccounts(ctx, s, upstream)
+}
+
+// adminReader reads a sandbox's admin endpoint.
+type adminReader interface {
+	AdminGet(ctx context.Context, path string, out any) error
+}
+
+func upstreamAccounts(ctx context.Context, e adminReader, upstream string) ([]UpstreamAccount, error) {
 	var out []UpstreamAccount
 	switch upstream {
 	case "ccm":
@@ -45,14 +59,14 @@ func (e *Env) UpstreamAccounts(ctx context.Context, upstream string) ([]Upstream
 			out = append(out, UpstreamAccount{ID: a.ID, Name: a.Name, Key: a.Name, Parent: a.ParentUnitID, State: a.State})
 		}
 	case "vectorcharts":
-		return e.vectorChartsAccounts(ctx)
+		return vectorChartsAccounts(ctx, e)
 	default:
 		return nil, fmt.Errorf("unknown upstream %q", upstream)
 	}
 	return out, nil
 }
 
-func (e *Env) vectorChartsAccounts(ctx context.Context) ([]UpstreamAccount, error) {
+func vectorChartsAccounts(ctx context.Context, e adminReader) ([]UpstreamAccount, error) {
 	var l []struct {
 		ID          int64
 		Name, State string
