@@ -2,10 +2,7 @@ package vectorcharts
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	vc "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
@@ -26,7 +23,7 @@ func (p *Provider) deleting(ctx context.Context, accountID int64) (bool, error) 
 			return false, fmt.Errorf("list jobs: %w", err)
 		}
 		for _, j := range jobs {
-			if !j.Finished() && isDeleteOf(j, accountID) {
+			if j.Active() && j.Concerns(accountID) {
 				return true, nil
 			}
 		}
@@ -36,37 +33,4 @@ func (p *Provider) deleting(ctx context.Context, accountID int64) (bool, error) 
 		offset += len(jobs)
 	}
 	return false, nil
-}
-
-// isDeleteOf matches a delete job of the account. The vendor documents neither
-// the job type word nor whether accountId is the target or the caller's
-// account, so both accountId and the parameters are checked.
-func isDeleteOf(j vc.Job, accountID int64) bool {
-	if !strings.Contains(strings.ToLower(j.JobType), "delet") {
-		return false
-	}
-	if j.AccountID == accountID {
-		return true
-	}
-	var params map[string]any
-	if len(j.Parameters) == 0 || json.Unmarshal(j.Parameters, &params) != nil {
-		return false
-	}
-	for _, k := range []string{"accountId", "id"} {
-		if paramID(params[k]) == accountID {
-			return true
-		}
-	}
-	return false
-}
-
-func paramID(v any) int64 {
-	switch x := v.(type) {
-	case float64:
-		return int64(x)
-	case string:
-		n, _ := strconv.ParseInt(x, 10, 64)
-		return n
-	}
-	return 0
 }
