@@ -7,6 +7,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // config is everything the flags set. The credentials are demo values: they
@@ -24,6 +26,7 @@ type config struct {
 	vcJobDelay           time.Duration
 	latency, jitter      time.Duration
 	shutdownTimeout      time.Duration
+	vcVariants           *vectorcharts.Variants
 }
 
 // parseFlags reads args (without the program name) into a checked config.
@@ -47,6 +50,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.latency, "latency", 0, "fixed latency added to every upstream call")
 	fs.DurationVar(&c.jitter, "latency-jitter", 0, "uniform random latency up to this, added to every upstream call")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight requests get on SIGINT/SIGTERM")
+	c.vcVariants = vcFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
