@@ -40,6 +40,32 @@ func Terminalf(reason, format string, args ...any) error {
 	return &TerminalError{Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
+// WaitError: the upstream is busy with something that must end first (a job
+// under way on the account), or did not act on a step that may take later.
+// Not a failure the operator can fix by retrying at once: it is transient, the
+// controller reports Reason and Message and looks again after After.
+type WaitError struct {
+	Reason  string        // UpperCamel condition reason
+	Message string        // names the account or job; never a secret
+	After   time.Duration // when to look again
+	// NotCreated: a create was refused and nothing was made upstream, so the
+	// controller drops its create marker: no later lookup may adopt an account
+	// this create did not make.
+	NotCreated bool
+}
+
+func (e *WaitError) Error() string { return e.Message }
+
+// NothingCreated reports whether a failed create certainly made nothing
+// upstream: a terminal refusal, or a WaitError marked NotCreated.
+func NothingCreated(err error) bool {
+	var we *WaitError
+	if errors.As(err, &we) {
+		return we.NotCreated
+	}
+	return Classify(err) == ClassTerminal
+}
+
 // Class sorts errors into what the state machine does with them.
 type Class int
 
@@ -51,10 +77,12 @@ const (
 	ClassTransient       // back off and retry
 )
 
-// Classify sorts err. Upstream HTTP errors: 404 is not found; 400, 401, 403,
-// 409 and 422 are terminal; everything else (5xx, 429, transport) transient.
+// Classify sorts err. A WaitError is transient. Upstream HTTP errors: 404 is
+// not found; 400, 401, 403, 409 and 422 are terminal; everything else (5xx,
+// 429, transport) transient.
 func Classify(err error) Class {
 	var te *TerminalError
+	var we *WaitError
 	switch {
 	case err == nil:
 		return ClassNone
@@ -62,6 +90,8 @@ func Classify(err error) Class {
 		return ClassNotFound
 	case errors.As(err, &te):
 		return ClassTerminal
+	case errors.As(err, &we):
+		return ClassTransient
 	}
 	switch httpapi.StatusCode(err) {
 	case http.StatusNotFound:
@@ -79,6 +109,10 @@ func Reason(err error) string {
 	if errors.As(err, &te) {
 		return te.Reason
 	}
+	var we *WaitError
+	if errors.As(err, &we) {
+		return we.Reason
+	}
 	switch httpapi.StatusCode(err) {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		return "Unauthorized"
@@ -90,8 +124,12 @@ func Reason(err error) string {
 	return "UpstreamError"
 }
 
-// RetryAfter is the upstream's requested wait, if any.
+// RetryAfter is the wait a WaitError or the upstream asked for, if any.
 func RetryAfter(err error) time.Duration {
+	var we *WaitError
+	if errors.As(err, &we) {
+		return we.After
+	}
 	var e *httpapi.Error
 	if errors.As(err, &e) {
 		return e.RetryAfter
