@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Account is the admin and test view of one account (never passwords or tokens).
@@ -164,6 +165,20 @@ func (s *Server) EndDeleteJobs(n int, state string) {
 	defer s.mu.Unlock()
 	for range n {
 		s.jobEnds = append(s.jobEnds, state)
+	}
+}
+
+// SetJobDurations changes how long jobs started from now on (and running
+// ones, which are timed from their start) stay pending and then running; zero
+// keeps a value.
+func (s *Server) SetJobDurations(pending, running time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if pending > 0 {
+		s.opts.JobPendingFor = pending
+	}
+	if running > 0 {
+		s.opts.JobRunningFor = running
 	}
 }
 

@@ -216,3 +216,18 @@ func TestVendorFieldNames(t *testing.T) {
 		}
 	}
 }
+
+func TestSetJobDurations(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.create("Slow", "slow@x.com")
+	e.s.SetJobDurations(time.Minute, time.Minute)
+	e.deleteAccount(c.Account.ID)
+	e.clock.Advance(90 * time.Second)
+	if j := e.jobs(adminToken, ""); j[0].JobState != JobRunning {
+		t.Fatalf("after 90s: %+v, want running", j[0])
+	}
+	e.clock.Advance(time.Minute)
+	if j := e.jobs(adminToken, ""); j[0].JobState != JobCompleted {
+		t.Fatalf("after 150s: %+v, want completed", j[0])
+	}
+}
