@@ -210,3 +210,29 @@ func existing(id, username string) *provider.Request {
 	a.Status.AccountID = id
 	return newRequest(a, resolver{})
 }
+
+// TestCreateThrottled: a create answered 429 (with or without Retry-After) is
+// transient, carries the wait, and is not repeated by the client; the
+// controller's next pass looks the username up (nothing) and creates once.
+func TestCreateThrottled(t *testing.T) {
+	for _, retryAfter := range []int{1, 0} {
+		e := newEnv(t)
+		req := newRequest(newAccount("slow", "slow@x.io"), resolver{})
+		req.Connection["password"] = []byte(specPassword)
+		e.sb.Faults().FailNext("CreateAccount", 1, http.StatusTooManyRequests, retryAfter)
+		_, err := e.p.Create(ctxT(t), req)
+		if provider.Classify(err) != provider.ClassTransient || provider.NothingCreated(err) ||
+			provider.RetryAfter(err) != time.Duration(retryAfter)*time.Second {
+			t.Fatalf("Retry-After %d: Create = %v (retry after %v)", retryAfter, err, provider.RetryAfter(err))
+		}
+		if id, err := e.p.Find(ctxT(t), req); id != "" || err != nil {
+			t.Fatalf("Find after the 429 = %q, %v", id, err)
+		}
+		if _, err := e.p.Create(ctxT(t), req); err != nil {
+			t.Fatalf("Create after the 429: %v", err)
+		}
+		if n := e.calls("CreateAccount"); n != 2 || len(e.sb.Accounts()) != 2 {
+			t.Errorf("Retry-After %d: %d creates, %d accounts; want 2 and the admin's plus one", retryAfter, n, len(e.sb.Accounts()))
+		}
+	}
+}

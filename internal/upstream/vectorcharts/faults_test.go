@@ -2,6 +2,7 @@ package vectorcharts
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -178,5 +179,35 @@ func TestMalformedBody(t *testing.T) {
 		if !errors.As(err, &he) || he.StatusCode != 200 || !strings.Contains(err.Error(), "malformed") || httpapi.Retryable(err) {
 			t.Errorf("%s: err = %v, want a non-retryable malformed-body error", name, err)
 		}
+	}
+}
+
+// TestTooManyRequests: a 429 with or without Retry-After. Reads are retried,
+// waiting what Retry-After says (else backing off); a create is never retried
+// by the client, and its error carries the wait for the caller.
+func TestTooManyRequests(t *testing.T) {
+	for _, retryAfter := range []int{1, 0} {
+		t.Run(fmt.Sprintf("Retry-After %d", retryAfter), func(t *testing.T) {
+			e := newEnv(t, nil)
+			c := e.client(t, adminToken, nil)
+			e.sb.Faults().FailNext(OpGetAllUsers, 2, http.StatusTooManyRequests, retryAfter)
+			start := time.Now()
+			if _, err := c.GetAllUsers(ctxT(t)); err != nil || e.calls(OpGetAllUsers) != 3 {
+				t.Fatalf("GetAllUsers = %v after %d calls, want success on the third", err, e.calls(OpGetAllUsers))
+			}
+			if waited := time.Since(start); retryAfter > 0 && waited < 1900*time.Millisecond {
+				t.Fatalf("waited %v, want two Retry-After waits of 1s", waited)
+			}
+			e.sb.Faults().FailNext(OpCreateAccount, 1, http.StatusTooManyRequests, retryAfter)
+			_, err := c.CreateAccount(ctxT(t), CreateAccountRequest{"N", "n@x.com", "abcd"})
+			var he *httpapi.Error
+			if !errors.As(err, &he) || he.StatusCode != 429 || !httpapi.Retryable(err) ||
+				he.RetryAfter != time.Duration(retryAfter)*time.Second || e.calls(OpCreateAccount) != 1 {
+				t.Fatalf("CreateAccount = %v after %d calls, want one 429 carrying Retry-After", err, e.calls(OpCreateAccount))
+			}
+			if len(e.sb.Accounts()) != 1 {
+				t.Fatalf("a refused create made an account: %+v", e.sb.Accounts())
+			}
+		})
 	}
 }
