@@ -44,13 +44,13 @@ func (p *Provider) Delete(ctx context.Context, req *provider.Request) (bool, err
 	}
 	st := &req.Account.Status
 	// The job is read before the account: a job that ends in between has
-	// removed the account by the time getAccount is asked.
+	// removed the account by the time getAccount is asked. A failed jobs read
+	// matters only if the account is still there.
 	var job vc.Job
 	var found bool
+	var jobErr error
 	if st.JobID != "" {
-		if job, found, err = p.client.FindJob(ctx, st.JobID); err != nil {
-			return false, fmt.Errorf("find delete job %s: %w", st.JobID, err)
-		}
+		job, found, jobErr = p.client.FindJob(ctx, st.JobID)
 	}
 	if _, err := p.client.GetAccount(ctx, id); err != nil {
 		if httpapi.IsNotFound(err) {
@@ -61,6 +61,8 @@ func (p *Provider) Delete(ctx context.Context, req *provider.Request) (bool, err
 		return false, fmt.Errorf("get account %d: %w", id, err)
 	}
 	switch {
+	case jobErr != nil:
+		return false, fmt.Errorf("find delete job %s: %w", st.JobID, jobErr)
 	case found && job.Active():
 		return false, nil
 	case st.JobID != "":

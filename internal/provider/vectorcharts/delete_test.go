@@ -2,6 +2,7 @@ package vectorcharts
 
 import (
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -278,5 +279,27 @@ func TestDeleteMissingAccountIsDone(t *testing.T) {
 	}
 	if n := e.calls("DeleteAccount"); n != 0 {
 		t.Errorf("DeleteAccount calls = %d, want 0", n)
+	}
+}
+
+// TestDeleteDoneWhileJobsUnreadable: getAccount answering 404 finishes the
+// delete even when the jobs list fails; while the account exists, the jobs
+// failure is returned (transient).
+func TestDeleteDoneWhileJobsUnreadable(t *testing.T) {
+	e := newEnvWith(t, func(o *sandbox.Options) {
+		o.JobPendingFor, o.JobRunningFor = 150*time.Millisecond, 150*time.Millisecond
+	})
+	c := e.created(t, newRequest(newAccount("dark", "dark@x.io"), resolver{}))
+	req := existing(c.ID, "dark@x.io")
+	if done, err := e.p.Delete(ctxT(t), req); done || err != nil {
+		t.Fatalf("first Delete: %v, %v", done, err)
+	}
+	e.sb.Faults().FailNext("ListJobs", 100, http.StatusBadRequest, 0)
+	if _, err := e.p.Delete(ctxT(t), req); err == nil || provider.Classify(err) == provider.ClassNone {
+		t.Fatalf("Delete with the jobs list failing and the account there: %v", err)
+	}
+	waitGone(t, e, "dark@x.io")
+	if done, err := e.p.Delete(ctxT(t), req); !done || err != nil {
+		t.Fatalf("Delete once the account is gone: %v, %v", done, err)
 	}
 }
