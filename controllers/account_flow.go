@@ -100,7 +100,7 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	}
 	c, err := p.b.provider.Create(ctx, p.req)
 	if err != nil {
-		if provider.Classify(err) == provider.ClassTerminal {
+		if provider.NothingCreated(err) {
 			a.Status.PendingCreate = nil // a definitive refusal: nothing was created
 		}
 		return err

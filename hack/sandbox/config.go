@@ -7,6 +7,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // config is everything the flags set. The credentials are demo values: they
@@ -26,6 +28,7 @@ type config struct {
 	shutdownTimeout      time.Duration
 	ccm                  ccmFlags
 	scp                  scpFlags
+	vcVariants           *vectorcharts.Variants
 }
 
 // parseFlags reads args (without the program name) into a checked config.
@@ -51,6 +54,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight requests get on SIGINT/SIGTERM")
 	c.ccm.register(fs)
 	c.scp.register(fs)
+	c.vcVariants = vcFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -34,7 +34,7 @@ func newSandboxes(c config) sandboxes {
 			ClosureDelay:      c.scpClosureDelay,
 		})),
 		vc: vectorcharts.New(vectorcharts.Options{AdminTokens: []string{c.vcAdminToken},
-			JobPendingFor: pending, JobRunningFor: running}),
+			JobPendingFor: pending, JobRunningFor: running, Variants: *c.vcVariants}),
 	}
 	lat := fault.Latency{Fixed: c.latency, Jitter: c.jitter}
 	for _, in := range []*fault.Injector{sb.ccm.Faults(), sb.scp.Faults(), sb.vc.Faults()} {

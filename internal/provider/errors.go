@@ -40,14 +40,18 @@ func Terminalf(reason, format string, args ...any) error {
 	return &TerminalError{Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
-// PendingError says the upstream is still settling (e.g. it reports a
-// conflict with an account it does not list yet): not a failure of the spec
-// or the credentials, so it is retried after After, like a transient error,
-// with its own reason.
+// PendingError says the upstream is still settling or busy with something
+// that must end first (an account it does not list yet, a job under way on
+// the account): not a failure of the spec or the credentials, so it is
+// retried after After, like a transient error, with its own reason.
 type PendingError struct {
-	Reason  string
-	Message string
-	After   time.Duration
+	Reason  string        // UpperCamel condition reason
+	Message string        // names the account or job; never a secret
+	After   time.Duration // when to look again
+	// NotCreated: a create was refused and nothing was made upstream, so the
+	// controller drops its create marker: no later lookup may adopt an account
+	// this create did not make.
+	NotCreated bool
 }
 
 func (e *PendingError) Error() string { return e.Message }
@@ -55,6 +59,16 @@ func (e *PendingError) Error() string { return e.Message }
 // Pending builds a PendingError.
 func Pending(reason, message string, after time.Duration) error {
 	return &PendingError{Reason: reason, Message: message, After: after}
+}
+
+// NothingCreated reports whether a failed create certainly made nothing
+// upstream: a terminal refusal, or a PendingError marked NotCreated.
+func NothingCreated(err error) bool {
+	var pe *PendingError
+	if errors.As(err, &pe) {
+		return pe.NotCreated
+	}
+	return Classify(err) == ClassTerminal
 }
 
 // Class sorts errors into what the state machine does with them.
@@ -68,10 +82,12 @@ const (
 	ClassTransient       // back off and retry
 )
 
-// Classify sorts err. Upstream HTTP errors: 404 is not found; 400, 401, 403,
-// 409 and 422 are terminal; everything else (5xx, 429, transport) transient.
+// Classify sorts err. A PendingError is transient. Upstream HTTP errors: 404 is
+// not found; 400, 401, 403, 409 and 422 are terminal; everything else (5xx,
+// 429, transport) transient.
 func Classify(err error) Class {
 	var te *TerminalError
+	var we *PendingError
 	switch {
 	case err == nil:
 		return ClassNone
@@ -79,6 +95,8 @@ func Classify(err error) Class {
 		return ClassNotFound
 	case errors.As(err, &te):
 		return ClassTerminal
+	case errors.As(err, &we):
+		return ClassTransient
 	}
 	switch httpapi.StatusCode(err) {
 	case http.StatusNotFound:
@@ -111,7 +129,7 @@ func Reason(err error) string {
 	return "UpstreamError"
 }
 
-// RetryAfter is the upstream's requested wait, if any.
+// RetryAfter is the wait a PendingError or the upstream asked for, if any.
 func RetryAfter(err error) time.Duration {
 	var pe *PendingError
 	if errors.As(err, &pe) {

@@ -28,7 +28,10 @@ type Provider interface {
 	// Update applies the drift an Observation found.
 	Update(ctx context.Context, req *Request, obs Observation) (Update, error)
 	// Delete deletes the account; done is false while an asynchronous delete is
-	// still running. A missing account is done.
+	// still running. A missing account is done. An upstream whose delete runs
+	// as a job records the job's id in req.Account.Status.JobID (and clears
+	// it when done): the controller stores the status at the end of the pass,
+	// whatever Delete returned.
 	Delete(ctx context.Context, req *Request) (done bool, err error)
 }
 

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
+	sandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -111,20 +113,95 @@ func TestFindByUsername(t *testing.T) {
 	if id, err := e.p.Find(ctxT(t), req); err != nil || id != c.ID {
 		t.Fatalf("after create: %q, %v; want %s", id, err, c.ID)
 	}
-	// An account being deleted is about to go: never adopt it, and a new
-	// create waits (retryably) for its username to be freed.
-	if _, err := e.p.Delete(ctxT(t), existing(c.ID, "lost@x.io")); err != nil {
-		t.Fatal(err)
+}
+
+// TestUsernameOfAnAccountBeingDeleted: while the account holding a username
+// has a job under way that names it (its deletion, found without reading the
+// job type), Find does not adopt it and a create waits, dropping its marker;
+// once the job removed the account, the create goes through. Under the
+// variant where jobs do not name their account, the operator cannot tell and
+// refuses as for any username in use (AlreadyExists).
+func TestUsernameOfAnAccountBeingDeleted(t *testing.T) {
+	for _, names := range sandbox.JobNamesValues {
+		t.Run(names, func(t *testing.T) {
+			e := newEnvWith(t, func(o *sandbox.Options) {
+				o.Variants.DeleteJobNames = names
+				o.JobPendingFor, o.JobRunningFor = 100*time.Millisecond, 100*time.Millisecond
+			})
+			old := e.created(t, newRequest(newAccount("old", "reused@x.io"), resolver{}))
+			if _, err := e.p.Delete(ctxT(t), existing(old.ID, "reused@x.io")); err != nil {
+				t.Fatal(err)
+			}
+			fresh := newRequest(newAccount("new", "reused@x.io"), resolver{})
+			fresh.Connection["password"] = []byte(specPassword)
+			id, ferr := e.p.Find(ctxT(t), fresh)
+			_, cerr := e.p.Create(ctxT(t), fresh)
+			if names == sandbox.JobNamesNone {
+				var te *provider.TerminalError
+				if id != old.ID || ferr != nil || !errors.As(cerr, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
+					t.Fatalf("Find = %q, %v; Create = %v", id, ferr, cerr)
+				}
+				return
+			}
+			var fw, cw *provider.PendingError
+			if id != "" || !errors.As(ferr, &fw) || fw.Reason != reasonAccountBusy || fw.NotCreated {
+				t.Fatalf("Find while deleting = %q, %v; want a wait", id, ferr)
+			}
+			if !errors.As(cerr, &cw) || !cw.NotCreated || !provider.NothingCreated(cerr) ||
+				!strings.Contains(cw.Message, `"reused@x.io" belongs to upstream account `+old.ID) {
+				t.Fatalf("Create while deleting = %v; want a wait that drops the marker", cerr)
+			}
+			waitGone(t, e, "reused@x.io")
+			if id, err := e.p.Find(ctxT(t), fresh); id != "" || err != nil {
+				t.Fatalf("Find after the delete = %q, %v", id, err)
+			}
+			if c, err := e.p.Create(ctxT(t), fresh); err != nil || c.ID == old.ID {
+				t.Fatalf("Create after the delete = %+v, %v", c, err)
+			}
+		})
 	}
-	if id, err := e.p.Find(ctxT(t), req); err != nil || id != "" {
-		t.Fatalf("while deleting: %q, %v", id, err)
+}
+
+// TestUsernameOfABusyAccount: any job under way counts, since the type word
+// is not read. A foreign account with a chart import running makes a create
+// wait without a marker, then, once the job ends, be refused (AlreadyExists),
+// never adopted. Find, asked only after an interrupted create of ours, waits
+// for the job too, then adopts.
+func TestUsernameOfABusyAccount(t *testing.T) {
+	e := newEnvWith(t, func(o *sandbox.Options) { o.JobPendingFor, o.JobRunningFor = 50*time.Millisecond, 50*time.Millisecond })
+	foreign := e.created(t, newRequest(newAccount("foreign", "busy@x.io"), resolver{}))
+	e.sb.StartJob(mustID(t, foreign.ID), "CHART_IMPORT")
+	req := newRequest(newAccount("mine", "busy@x.io"), resolver{})
+	req.Connection["password"] = []byte(specPassword)
+	_, err := e.p.Create(ctxT(t), req)
+	if !provider.NothingCreated(err) || provider.Classify(err) != provider.ClassTransient {
+		t.Fatalf("Create while busy = %v", err)
 	}
-	fresh := newRequest(newAccount("lost", "lost@x.io"), resolver{})
-	fresh.Connection["password"] = []byte(specPassword)
-	_, err := e.p.Create(ctxT(t), fresh)
-	if err == nil || provider.Classify(err) != provider.ClassTransient {
-		t.Errorf("create while the old account is deleted: want a transient error, got %v", err)
+	var we *provider.PendingError
+	if _, err := e.p.Find(ctxT(t), req); !errors.As(err, &we) {
+		t.Fatalf("Find while busy = %v", err)
 	}
+	time.Sleep(150 * time.Millisecond) // the import ends
+	_, err = e.p.Create(ctxT(t), req)
+	var te *provider.TerminalError
+	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
+		t.Fatalf("Create after the job = %v", err)
+	}
+	if id, err := e.p.Find(ctxT(t), req); id != foreign.ID || err != nil {
+		t.Fatalf("Find after the job = %q, %v", id, err)
+	}
+}
+
+// waitGone waits (bounded) until no account holds the username.
+func waitGone(t *testing.T, e *env, username string) {
+	t.Helper()
+	for range 200 {
+		if _, ok := e.sb.AccountByUsername(username); !ok {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("%s still exists upstream", username)
 }
 
 // existing is a request for an existing account id.
@@ -132,4 +209,30 @@ func existing(id, username string) *provider.Request {
 	a := newAccount("x", username)
 	a.Status.AccountID = id
 	return newRequest(a, resolver{})
+}
+
+// TestCreateThrottled: a create answered 429 (with or without Retry-After) is
+// transient, carries the wait, and is not repeated by the client; the
+// controller's next pass looks the username up (nothing) and creates once.
+func TestCreateThrottled(t *testing.T) {
+	for _, retryAfter := range []int{1, 0} {
+		e := newEnv(t)
+		req := newRequest(newAccount("slow", "slow@x.io"), resolver{})
+		req.Connection["password"] = []byte(specPassword)
+		e.sb.Faults().FailNext("CreateAccount", 1, http.StatusTooManyRequests, retryAfter)
+		_, err := e.p.Create(ctxT(t), req)
+		if provider.Classify(err) != provider.ClassTransient || provider.NothingCreated(err) ||
+			provider.RetryAfter(err) != time.Duration(retryAfter)*time.Second {
+			t.Fatalf("Retry-After %d: Create = %v (retry after %v)", retryAfter, err, provider.RetryAfter(err))
+		}
+		if id, err := e.p.Find(ctxT(t), req); id != "" || err != nil {
+			t.Fatalf("Find after the 429 = %q, %v", id, err)
+		}
+		if _, err := e.p.Create(ctxT(t), req); err != nil {
+			t.Fatalf("Create after the 429: %v", err)
+		}
+		if n := e.calls("CreateAccount"); n != 2 || len(e.sb.Accounts()) != 2 {
+			t.Errorf("Retry-After %d: %d creates, %d accounts; want 2 and the admin's plus one", retryAfter, n, len(e.sb.Accounts()))
+		}
+	}
 }

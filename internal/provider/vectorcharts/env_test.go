@@ -35,10 +35,17 @@ type env struct {
 
 // newEnv serves a sandbox with fast delete jobs and builds a provider for it
 // through the Kind, as the registry does.
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the sandbox options changed by mod.
+func newEnvWith(t *testing.T, mod func(*sandbox.Options)) *env {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{AdminTokens: []string{adminToken}, UserTokens: []string{viewerToken},
-		JobPendingFor: 20 * time.Millisecond, JobRunningFor: 30 * time.Millisecond})
+	opts := sandbox.Options{AdminTokens: []string{adminToken}, UserTokens: []string{viewerToken},
+		JobPendingFor: 20 * time.Millisecond, JobRunningFor: 30 * time.Millisecond}
+	if mod != nil {
+		mod(&opts)
+	}
+	sb := sandbox.New(opts)
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)
 	e := &env{sb: sb, srv: srv}

@@ -2,11 +2,11 @@ package vectorcharts
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
+	"sync"
+	"time"
 
+	"github.com/account-operator/account-operator/internal/provider"
 	vc "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
 
@@ -14,59 +14,77 @@ import (
 // jobs is far beyond any real portal's backlog.
 const maxActiveJobPages = 10
 
-// deleting reports whether a delete job for the account is pending or running.
-// The portal shows an account being deleted only through its jobs list (there
-// is no get-job-by-id and getAccount answers 200 until the job ends), so the
-// active jobs are paged through.
-func (p *Provider) deleting(ctx context.Context, accountID int64) (bool, error) {
+// busyCheck is how soon an account with a job under way is looked at again.
+const busyCheck = 10 * time.Second
+
+// reasonAccountBusy: the username's account has a job under way.
+const reasonAccountBusy = "AccountBusy"
+
+// jobUnderWay finds a pending or running job that names the account. The
+// vendor publishes neither the delete job's type word nor what a job's
+// accountId and parameters mean, so this is a hint that a job (perhaps the
+// account's deletion) is under way, not proof of which: any job counts.
+func (p *Provider) jobUnderWay(ctx context.Context, accountID int64) (vc.Job, bool, error) {
 	offset := 0
 	for range maxActiveJobPages {
 		jobs, err := p.client.ListJobs(ctx, vc.ListJobsOptions{ActiveOnly: true, Limit: vc.MaxJobsLimit, Offset: offset})
 		if err != nil {
-			return false, fmt.Errorf("list jobs: %w", err)
+			return vc.Job{}, false, fmt.Errorf("list jobs: %w", err)
 		}
 		for _, j := range jobs {
-			if !j.Finished() && isDeleteOf(j, accountID) {
-				return true, nil
+			if j.Active() && j.Concerns(accountID) {
+				return j, true, nil
 			}
 		}
 		if len(jobs) < vc.MaxJobsLimit {
-			return false, nil
+			break
 		}
 		offset += len(jobs)
 	}
-	return false, nil
+	return vc.Job{}, false, nil
 }
 
-// isDeleteOf matches a delete job of the account. The vendor documents neither
-// the job type word nor whether accountId is the target or the caller's
-// account, so both accountId and the parameters are checked.
-func isDeleteOf(j vc.Job, accountID int64) bool {
-	if !strings.Contains(strings.ToLower(j.JobType), "delet") {
-		return false
-	}
-	if j.AccountID == accountID {
-		return true
-	}
-	var params map[string]any
-	if len(j.Parameters) == 0 || json.Unmarshal(j.Parameters, &params) != nil {
-		return false
-	}
-	for _, k := range []string{"accountId", "id"} {
-		if paramID(params[k]) == accountID {
-			return true
-		}
-	}
-	return false
+// busy is the wait reported when the account holding a username has a job
+// under way: adopting it or creating over it waits until the job ends, when
+// the account is either gone (it was being deleted: create) or still there
+// (adopt, or refuse as AlreadyExists). notCreated marks a refused create.
+func busy(username string, accountID int64, job vc.Job, notCreated bool) error {
+	return &provider.PendingError{Reason: reasonAccountBusy, After: busyCheck, NotCreated: notCreated,
+		Message: fmt.Sprintf("spec.vectorCharts.username: %q belongs to upstream account %d, which has job %s "+
+			"under way (perhaps its deletion); waiting for it to end", username, accountID, job.ID)}
 }
 
-func paramID(v any) int64 {
-	switch x := v.(type) {
-	case float64:
-		return int64(x)
-	case string:
-		n, _ := strconv.ParseInt(x, 10, 64)
-		return n
-	}
-	return 0
+// ledger remembers, per account, when this process last sent deleteAccount
+// without a running job to show for it (the job failed, or the answer gave
+// none), so such a delete is sent again at most once per interval. It lives in
+// memory: a restart costs at most one extra call.
+type ledger struct {
+	mu sync.Mutex
+	m  map[int64]ledgerEntry
+}
+
+type ledgerEntry struct {
+	at time.Time
+	failure
+}
+
+func newLedger() *ledger { return &ledger{m: map[int64]ledgerEntry{}} }
+
+func (l *ledger) get(id int64) (ledgerEntry, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.m[id]
+	return e, ok
+}
+
+func (l *ledger) set(id int64, at time.Time, f failure) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.m[id] = ledgerEntry{at: at, failure: f}
+}
+
+func (l *ledger) forget(id int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.m, id)
 }

@@ -7,6 +7,7 @@ package vectorcharts
 import (
 	"bytes"
 	"errors"
+	"time"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -59,7 +60,11 @@ func (kind) New(cfg provider.Config) (provider.Provider, error) {
 		// The client's errors never echo the URL or the token.
 		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, "spec.vectorCharts.url", err)
 	}
-	return &Provider{client: c}, nil
+	retryEvery := defaultRetryEvery
+	if pi := cfg.Spec.PollInterval; pi != nil && pi.Duration > 0 {
+		retryEvery = pi.Duration
+	}
+	return &Provider{client: c, redeletes: newLedger(), retryEvery: retryEvery, now: time.Now}, nil
 }
 
 // References names the password Secret, if the Account brings its own.

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -63,6 +66,23 @@ func TestVerify(t *testing.T) {
 		err := e.provider(t, token).Verify(ctxT(t))
 		if httpapi.StatusCode(err) != want || provider.Classify(err) != provider.ClassTerminal {
 			t.Errorf("Verify: got %v, want HTTP %d (terminal)", err, want)
+		}
+	}
+}
+
+// TestDeleteRetryFollowsThePollInterval: a delete that did not take is sent
+// again at most once per the provider's pollInterval, 10m by default.
+func TestDeleteRetryFollowsThePollInterval(t *testing.T) {
+	spec := &v1alpha1.AccountProviderSpec{VectorCharts: &v1alpha1.VectorChartsProviderSpec{URL: "https://h:9909"}}
+	creds := map[string][]byte{"token": []byte(adminToken)}
+	for poll, want := range map[time.Duration]time.Duration{0: 10 * time.Minute, 45 * time.Second: 45 * time.Second} {
+		spec.PollInterval = nil
+		if poll > 0 {
+			spec.PollInterval = &metav1.Duration{Duration: poll}
+		}
+		p, err := NewKind().New(provider.Config{Spec: spec, Credentials: creds})
+		if err != nil || p.(*Provider).retryEvery != want {
+			t.Errorf("pollInterval %v: retryEvery = %v, %v; want %v", poll, p.(*Provider).retryEvery, err, want)
 		}
 	}
 }

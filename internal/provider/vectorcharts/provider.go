@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -31,6 +32,10 @@ const driftDisplayName = "spec.displayName"
 // Provider is one VectorCharts OEM instance, shared by every Account using it.
 type Provider struct {
 	client *vc.Client
+	// redeletes paces deletes that did not take: at most one per retryEvery.
+	redeletes  *ledger
+	retryEvery time.Duration
+	now        func() time.Time
 }
 
 var (
@@ -44,8 +49,10 @@ func (p *Provider) Verify(ctx context.Context) error {
 	return p.client.Verify(ctx)
 }
 
-// Find looks the account up by its username (the only unique key). An account
-// already being deleted is not adopted: it is about to disappear.
+// Find looks the account up by its username (the only unique key). While a
+// job that names the account is under way (it may be its deletion) adoption
+// waits: once the job ends the account is either gone, and is created anew, or
+// still there, and is adopted.
 func (p *Provider) Find(ctx context.Context, req *provider.Request) (string, error) {
 	spec, err := vcSpec(req)
 	if err != nil {
@@ -55,9 +62,12 @@ func (p *Provider) Find(ctx context.Context, req *provider.Request) (string, err
 	if err != nil || !found {
 		return "", err
 	}
-	deleting, err := p.deleting(ctx, u.AccountID)
-	if err != nil || deleting {
+	job, running, err := p.jobUnderWay(ctx, u.AccountID)
+	if err != nil {
 		return "", err
+	}
+	if running {
+		return "", busy(spec.Username, u.AccountID, job, false)
 	}
 	return strconv.FormatInt(u.AccountID, 10), nil
 }
@@ -99,7 +109,9 @@ func (p *Provider) Create(ctx context.Context, req *provider.Request) (provider.
 
 // createError sorts a failed create. The portal answers 400 both for a
 // username in use and for a malformed request, so a 400 is told apart by
-// looking the username up.
+// looking the username up. A username held by an account with a job under
+// way (perhaps its deletion, which frees the username) is waited for; the
+// create marker goes, since nothing was created and the account is not ours.
 func (p *Provider) createError(ctx context.Context, username string, err error) error {
 	if !httpapi.IsStatus(err, http.StatusBadRequest) {
 		return fmt.Errorf("create account: %w", err)
@@ -108,12 +120,8 @@ func (p *Provider) createError(ctx context.Context, username string, err error) 
 	if lerr != nil || !found {
 		return fmt.Errorf("create account: %w", err)
 	}
-	deleting, lerr := p.deleting(ctx, u.AccountID)
-	if lerr == nil && deleting {
-		// Not terminal: the username is freed when the delete job ends, and
-		// nothing was created, so retrying the create later is safe.
-		return fmt.Errorf("spec.vectorCharts.username: %q belongs to upstream account %d, which is being deleted; "+
-			"retrying once it is gone", username, u.AccountID)
+	if job, running, lerr := p.jobUnderWay(ctx, u.AccountID); lerr == nil && running {
+		return busy(username, u.AccountID, job, true)
 	}
 	return provider.Terminal(v1alpha1.ReasonAlreadyExists, fmt.Sprintf("spec.vectorCharts.username: %q is already "+
 		"in use upstream; set spec.externalID to adopt its account", username), err)

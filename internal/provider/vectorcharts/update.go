@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/account-operator/account-operator/internal/provider"
-	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 	vc "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
 
@@ -47,31 +46,4 @@ func (p *Provider) Update(ctx context.Context, req *provider.Request, obs provid
 	}
 	return provider.Update{Details: map[string][]byte{keyToken: []byte(tok.ID.Reveal())},
 		Notes: []provider.Note{noteTokenReissued}}, nil
-}
-
-// Delete is stateless and idempotent: a missing account is done, one with a
-// delete job under way is waited for, anything else gets one delete call. A
-// failed job leaves the account in place with no job running, so the next
-// call starts a new one.
-func (p *Provider) Delete(ctx context.Context, req *provider.Request) (bool, error) {
-	id, err := accountID(req)
-	if err != nil {
-		return true, nil // not a portal id: no such account can exist upstream
-	}
-	if _, err := p.client.GetAccount(ctx, id); err != nil {
-		if httpapi.IsNotFound(err) {
-			return true, nil
-		}
-		return false, fmt.Errorf("get account %d: %w", id, err)
-	}
-	deleting, err := p.deleting(ctx, id)
-	if err != nil || deleting {
-		return false, err
-	}
-	jobID, err := p.client.DeleteAccount(ctx, id)
-	if err != nil {
-		return false, fmt.Errorf("delete account %d: %w", id, err)
-	}
-	// An empty job id means the account was already gone (404).
-	return jobID == "", nil
 }

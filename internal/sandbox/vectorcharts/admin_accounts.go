@@ -115,7 +115,8 @@ func (s *Server) editAccount(w http.ResponseWriter, r *http.Request, _ caller) {
 }
 
 // deleteAccount: POST /admin/deleteAccount {id} starts a job; 404 when the
-// account is gone, 400 for the caller's own account.
+// account is gone, 400 for the caller's own account. A second delete while
+// one runs is answered as the RepeatDelete variant says.
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller) {
 	var in struct {
 		ID int64 `json:"id"`
@@ -133,15 +134,17 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller)
 	}
 	s.mu.Lock()
 	now := s.now()
-	_, found := s.st.accounts[in.ID]
-	var jobID string
-	if found {
-		jobID = s.startDeleteJob(in.ID, now).ID
+	jobID, status := "", http.StatusNotFound
+	if _, found := s.st.accounts[in.ID]; found {
+		jobID, status = s.deleteJob(c, in.ID, now)
 	}
 	s.mu.Unlock()
-	if !found {
+	switch status {
+	case http.StatusOK:
+		writeJSON(w, http.StatusOK, map[string]string{"jobId": jobID})
+	case http.StatusBadRequest:
+		s.writeError(w, status, "the account is already being deleted")
+	default:
 		s.writeError(w, http.StatusNotFound, "account not found")
-		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"jobId": jobID})
 }

@@ -1,8 +1,10 @@
 package vectorcharts
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Account is the admin and test view of one account (never passwords or tokens).
@@ -22,16 +24,19 @@ type AccountUser struct {
 	IsAdmin  bool   `json:"isAdmin"`
 }
 
-// Job is the admin and test view of a job.
+// Job is the admin and test view of a job. Deletes is the account a delete
+// job removes (0 for other jobs), whatever its accountId says.
 type Job struct {
 	ID        string `json:"id"`
 	Type      string `json:"jobType"`
 	State     string `json:"jobState"`
 	AccountID int64  `json:"accountId"`
+	Deletes   int64  `json:"deletes"`
 }
 
-// AdminHandler serves GET /accounts and GET /jobs plus the fault endpoints;
-// mount it under /admin/ with the prefix stripped.
+// AdminHandler serves GET /accounts, GET /jobs, GET and POST /variants (a
+// Variants object; zero fields mean defaults) plus the fault endpoints; mount
+// it under /admin/ with the prefix stripped.
 func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /accounts", func(w http.ResponseWriter, _ *http.Request) {
@@ -39,6 +44,21 @@ func (s *Server) AdminHandler() http.Handler {
 	})
 	mux.HandleFunc("GET /jobs", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Jobs())
+	})
+	mux.HandleFunc("GET /variants", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.CurrentVariants())
+	})
+	mux.HandleFunc("POST /variants", func(w http.ResponseWriter, r *http.Request) {
+		var v Variants
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&v); err != nil {
+			http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := s.SetVariants(v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.Handle("/", s.faults.AdminHandler())
 	return mux
@@ -51,8 +71,8 @@ func (s *Server) Accounts() []Account {
 	s.now()
 	deleting := map[int64]bool{}
 	for _, j := range s.st.jobs {
-		if j.active() {
-			deleting[j.AccountID] = true
+		if j.active() && j.target != 0 {
+			deleting[j.target] = true
 		}
 	}
 	out := []Account{}
@@ -90,7 +110,7 @@ func (s *Server) Jobs() []Job {
 	out := make([]Job, 0, len(s.st.jobs))
 	for i := len(s.st.jobs) - 1; i >= 0; i-- {
 		j := s.st.jobs[i]
-		out = append(out, Job{ID: j.ID, Type: j.JobType, State: j.JobState, AccountID: j.AccountID})
+		out = append(out, Job{ID: j.ID, Type: j.JobType, State: j.JobState, AccountID: j.AccountID, Deletes: j.target})
 	}
 	return out
 }
@@ -136,8 +156,37 @@ func (s *Server) RevokeToken(bearer string) bool {
 }
 
 // FailNextDeleteJob makes the next delete job end "failed", keeping the account.
-func (s *Server) FailNextDeleteJob() {
+func (s *Server) FailNextDeleteJob() { s.EndDeleteJobs(1, JobFailed) }
+
+// EndDeleteJobs makes the next n delete jobs end in state (failed or
+// cancelled) instead of completing, keeping the account.
+func (s *Server) EndDeleteJobs(n int, state string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNextJob = true
+	for range n {
+		s.jobEnds = append(s.jobEnds, state)
+	}
+}
+
+// SetJobDurations changes how long jobs started from now on (and running
+// ones, which are timed from their start) stay pending and then running; zero
+// keeps a value.
+func (s *Server) SetJobDurations(pending, running time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if pending > 0 {
+		s.opts.JobPendingFor = pending
+	}
+	if running > 0 {
+		s.opts.JobRunningFor = running
+	}
+}
+
+// StartJob queues a job of an account that is not a deletion (say, a chart
+// import): it runs like a delete job and completes, changing nothing. It
+// names the account in its accountId. It returns the job id.
+func (s *Server) StartJob(accountID int64, jobType string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newJob(jobType, accountID, s.now()).ID
 }

@@ -12,10 +12,16 @@ const (
 	JobRunning   = "running"
 	JobCompleted = "completed"
 	JobFailed    = "failed"
+	JobCancelled = "cancelled"
 )
 
+// defaultJobsLimit is the page size when the request names none (vendor: 25).
+const defaultJobsLimit = 25
+
+// jobLog is one log line. Its timestamp is an ISO 8601 UTC string, unlike the
+// job's own epoch-millisecond createdAt/updatedAt, as the vendor documents.
 type jobLog struct {
-	Timestamp int64  `json:"timestamp"`
+	Timestamp string `json:"timestamp"`
 	Type      string `json:"type"`
 	Message   string `json:"message"`
 }
@@ -32,31 +38,59 @@ type job struct {
 	PercentComplete float64        `json:"percentComplete"`
 	Priority        int            `json:"priority"`
 	CreatedAt       int64          `json:"createdAt"`
-	ModifiedAt      int64          `json:"modifiedAt"`
+	UpdatedAt       int64          `json:"updatedAt"`
 	start           time.Time
-	fail            bool // FailNextDeleteJob: ends failed, account kept
+	target          int64  // the account a delete job removes; 0 for other jobs
+	endAs           string // "": a delete job completes; failed or cancelled: ends so, account kept
 }
 
 func (j *job) active() bool { return j.JobState == JobPending || j.JobState == JobRunning }
 
 func (j *job) log(now time.Time, msg string) {
-	j.Logs = append(j.Logs, jobLog{Timestamp: millis(now), Type: "info", Message: msg})
-	j.ModifiedAt = millis(now)
+	j.Logs = append(j.Logs, jobLog{Timestamp: isoTime(now), Type: "info", Message: msg})
+	j.UpdatedAt = millis(now)
 }
 
-// startDeleteJob queues the deletion of an account. A delete already under way
-// for the account is returned instead of a second job, so a retried delete is
-// harmless (the vendor does not document this case).
-func (s *Server) startDeleteJob(accountID int64, now time.Time) *job {
+// isoTime is the vendor's log timestamp format: ISO 8601, UTC, milliseconds.
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// deleteJob answers deleteAccount for an existing account: a new job, or, when
+// a delete job for it is already under way, what the RepeatDelete variant says.
+// It returns the job id, or the status of a refusal. Callers hold s.mu.
+func (s *Server) deleteJob(c caller, accountID int64, now time.Time) (string, int) {
 	for _, j := range s.st.jobs {
-		if j.AccountID == accountID && j.JobType == "deleteAccount" && j.active() {
-			return j
+		if j.target != accountID || !j.active() {
+			continue
 		}
+		switch s.opts.Variants.RepeatDelete {
+		case RepeatDeleteSameJob:
+			return j.ID, http.StatusOK
+		case RepeatDelete400:
+			return "", http.StatusBadRequest
+		case RepeatDelete404:
+			return "", http.StatusNotFound
+		}
+		break // RepeatDeleteNewJob
 	}
-	j := &job{ID: newUUID(), JobType: "deleteAccount", JobState: JobPending, AccountID: accountID,
-		Parameters: map[string]any{"accountId": accountID}, Logs: []jobLog{},
-		CreatedAt: millis(now), ModifiedAt: millis(now), start: now, fail: s.failNextJob}
-	s.failNextJob = false
+	j := s.newJob(s.opts.Variants.DeleteJobType, c.AccountID, now)
+	j.target = accountID
+	switch s.opts.Variants.DeleteJobNames {
+	case JobNamesAccountID:
+		j.AccountID, j.Parameters = accountID, map[string]any{"accountId": accountID}
+	case JobNamesParameters:
+		j.Parameters = map[string]any{"id": accountID}
+	}
+	if len(s.jobEnds) > 0 {
+		j.endAs, s.jobEnds = s.jobEnds[0], s.jobEnds[1:]
+	}
+	return j.ID, http.StatusOK
+}
+
+// newJob queues a job of the account; callers hold s.mu.
+func (s *Server) newJob(jobType string, accountID int64, now time.Time) *job {
+	j := &job{ID: newUUID(), JobType: jobType, JobState: JobPending, AccountID: accountID,
+		Parameters: map[string]any{}, Logs: []jobLog{}, Priority: 1,
+		CreatedAt: millis(now), UpdatedAt: millis(now), start: now}
 	j.log(now, "queued")
 	s.st.jobs = append(s.st.jobs, j)
 	return j
@@ -86,15 +120,17 @@ func (s *Server) advanceJobs(now time.Time) {
 }
 
 func (s *Server) finishJob(j *job, now time.Time) {
-	if j.fail {
-		j.JobState = JobFailed
-		j.Result = map[string]any{"error": "injected job failure"}
-		j.log(now, "failed")
+	if j.endAs != "" {
+		j.JobState = j.endAs
+		j.Result = map[string]any{"error": "injected job outcome"}
+		j.log(now, j.endAs)
 		return
 	}
-	s.st.removeAccount(j.AccountID)
+	if j.target != 0 && !s.st.removeAccount(j.target) {
+		j.log(now, "nothing left to remove")
+	}
 	j.JobState, j.PercentComplete = JobCompleted, 100
-	j.Result = map[string]any{"deletedAccountId": j.AccountID}
+	j.Result = map[string]any{}
 	j.log(now, "completed")
 }
 
@@ -107,13 +143,14 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	activeOnly := q.Get("activeOnly") == "true"
-	limit, lok := intParam(q.Get("limit"), 50)
+	limit, lok := intParam(q.Get("limit"), defaultJobsLimit)
 	offset, ook := intParam(q.Get("offset"), 0)
 	if !lok || !ook || limit < 1 || limit > 200 || offset < 0 {
 		s.writeError(w, http.StatusBadRequest, "limit must be 1..200 and offset >= 0")
 		return
 	}
 	s.mu.Lock()
+	s.now()
 	var page []job
 	skipped := 0
 	for i := len(s.st.jobs) - 1; i >= 0 && len(page) < limit; i-- {

@@ -38,6 +38,8 @@ type Options struct {
 	ErrorFormat string
 	// Now is the clock (default time.Now); tests inject a fake one.
 	Now func() time.Time
+	// Variants switch what the vendor does not document (zero: defaults).
+	Variants Variants
 }
 
 func (o *Options) defaults() {
@@ -62,6 +64,7 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Variants.defaults()
 }
 
 // Server is one simulated OEM instance. Safe for concurrent use.
@@ -69,9 +72,9 @@ type Server struct {
 	opts   Options
 	faults *fault.Injector
 
-	mu          sync.Mutex
-	st          *state
-	failNextJob bool
+	mu      sync.Mutex
+	st      *state
+	jobEnds []string // how the next delete jobs end instead of completing
 }
 
 // Operation names used for fault injection and counters.
@@ -93,8 +96,12 @@ const (
 )
 
 // New returns a server holding the admin account, its admin user (with
-// AdminTokens) and, when UserTokens are given, a non-admin user.
+// AdminTokens) and, when UserTokens are given, a non-admin user. Options with
+// a Variants value no switch accepts panic: check them with Variants.Check.
 func New(opts Options) *Server {
+	if err := opts.Variants.Check(); err != nil {
+		panic("vectorcharts sandbox: " + err.Error())
+	}
 	opts.defaults()
 	s := &Server{opts: opts, faults: fault.New(), st: newState()}
 	s.seed()

@@ -29,9 +29,7 @@ const (
 	OpCreateAccount  = "CreateAccount"
 	OpGetAccount     = "GetAccount"
 	OpGetAllAccounts = "GetAllAccounts"
-	OpGetUser        = "GetUser"
 	OpGetAllUsers    = "GetAllUsers"
-	OpGetApiTokens   = "GetApiTokens"
 	OpCreateApiToken = "CreateApiToken"
 	OpEditAccount    = "EditAccount"
 	OpDeleteAccount  = "DeleteAccount"
@@ -109,18 +107,23 @@ func (c *Client) Verify(ctx context.Context) error {
 
 // get runs an idempotent GET and decodes the JSON answer into out.
 func (c *Client) get(ctx context.Context, op, path string, q url.Values, out any) error {
-	target := c.base + path
-	if len(q) > 0 {
-		target += "?" + q.Encode()
-	}
-	resp, err := c.http.Do(ctx, httpapi.Request{Operation: op, Idempotent: true,
-		Build: func(ctx context.Context) (*http.Request, error) {
-			return c.newRequest(ctx, http.MethodGet, target, nil)
-		}})
+	resp, err := c.do(ctx, op, path, q)
 	if err != nil {
 		return err
 	}
 	return c.http.Decode(op, resp, out)
+}
+
+// do runs an idempotent GET.
+func (c *Client) do(ctx context.Context, op, path string, q url.Values) (*httpapi.Response, error) {
+	target := c.base + path
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	return c.http.Do(ctx, httpapi.Request{Operation: op, Idempotent: true,
+		Build: func(ctx context.Context) (*http.Request, error) {
+			return c.newRequest(ctx, http.MethodGet, target, nil)
+		}})
 }
 
 // post sends body as JSON. Only idempotent posts are retried. secrets are

@@ -2,6 +2,7 @@ package vectorcharts
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -95,12 +96,14 @@ func TestCommitThenFail(t *testing.T) {
 		t.Fatalf("CreateAccount = %v after %d calls", err, e.calls(OpCreateAccount))
 	}
 	assertAdoptable(t, e, c, "ghost@x.com")
-	// Deletes are idempotent: a retried delete after a committed one is harmless.
+	// Deletes are retried: a retried delete after a committed one is harmless
+	// (here the portal starts a second job, the default RepeatDelete variant).
 	u, _, _ := c.FindUserByUsername(ctxT(t), "ghost@x.com")
 	e.sb.Faults().Add(fault.Rule{Operation: OpDeleteAccount, Count: 1, Status: 500, Mode: fault.CommitThenFail})
 	jobID, err := c.DeleteAccount(ctxT(t), u.AccountID)
-	if err != nil || jobID == "" || e.calls(OpDeleteAccount) != 2 || len(e.sb.Jobs()) != 1 {
-		t.Fatalf("retried delete = %q, %v after %d calls, %d jobs", jobID, err, e.calls(OpDeleteAccount), len(e.sb.Jobs()))
+	jobs := e.sb.Jobs()
+	if err != nil || e.calls(OpDeleteAccount) != 2 || len(jobs) != 2 || jobID != jobs[0].ID {
+		t.Fatalf("retried delete = %q, %v after %d calls, jobs %+v", jobID, err, e.calls(OpDeleteAccount), jobs)
 	}
 }
 
@@ -127,9 +130,8 @@ func assertAdoptable(t *testing.T, e *env, c *Client, username string) {
 	if err != nil || !found || u.AccountID != a.ID {
 		t.Fatalf("adopt by username = %+v, %v, %v", u, found, err)
 	}
-	toks, err := c.GetApiTokens(ctxT(t), a.ID)
-	if err != nil || len(toks) != 1 || e.bearerWorks(t, toks[0].ID) != 200 {
-		t.Fatalf("token of adopted account: %d, %v", len(toks), err)
+	if toks := e.sb.TokensFor(a.ID); len(toks) != 1 || e.bearerWorks(t, httpapi.Secret(toks[0])) != 200 {
+		t.Fatalf("token of adopted account: %d tokens", len(toks))
 	}
 }
 
@@ -170,12 +172,42 @@ func TestMalformedBody(t *testing.T) {
 	errs := map[string]error{}
 	_, errs["create"] = c.CreateAccount(ctxT(t), CreateAccountRequest{"N", "n@x.com", "abcd"})
 	_, errs["get"] = c.GetAccount(ctxT(t), 1)
-	_, errs["tokens"] = c.GetApiTokens(ctxT(t), 1)
+	_, errs["users"] = c.GetAllUsers(ctxT(t))
 	_, errs["jobs"] = c.ListJobs(ctxT(t), ListJobsOptions{})
 	for name, err := range errs {
 		var he *httpapi.Error
 		if !errors.As(err, &he) || he.StatusCode != 200 || !strings.Contains(err.Error(), "malformed") || httpapi.Retryable(err) {
 			t.Errorf("%s: err = %v, want a non-retryable malformed-body error", name, err)
 		}
+	}
+}
+
+// TestTooManyRequests: a 429 with or without Retry-After. Reads are retried,
+// waiting what Retry-After says (else backing off); a create is never retried
+// by the client, and its error carries the wait for the caller.
+func TestTooManyRequests(t *testing.T) {
+	for _, retryAfter := range []int{1, 0} {
+		t.Run(fmt.Sprintf("Retry-After %d", retryAfter), func(t *testing.T) {
+			e := newEnv(t, nil)
+			c := e.client(t, adminToken, nil)
+			e.sb.Faults().FailNext(OpGetAllUsers, 2, http.StatusTooManyRequests, retryAfter)
+			start := time.Now()
+			if _, err := c.GetAllUsers(ctxT(t)); err != nil || e.calls(OpGetAllUsers) != 3 {
+				t.Fatalf("GetAllUsers = %v after %d calls, want success on the third", err, e.calls(OpGetAllUsers))
+			}
+			if waited := time.Since(start); retryAfter > 0 && waited < 1900*time.Millisecond {
+				t.Fatalf("waited %v, want two Retry-After waits of 1s", waited)
+			}
+			e.sb.Faults().FailNext(OpCreateAccount, 1, http.StatusTooManyRequests, retryAfter)
+			_, err := c.CreateAccount(ctxT(t), CreateAccountRequest{"N", "n@x.com", "abcd"})
+			var he *httpapi.Error
+			if !errors.As(err, &he) || he.StatusCode != 429 || !httpapi.Retryable(err) ||
+				he.RetryAfter != time.Duration(retryAfter)*time.Second || e.calls(OpCreateAccount) != 1 {
+				t.Fatalf("CreateAccount = %v after %d calls, want one 429 carrying Retry-After", err, e.calls(OpCreateAccount))
+			}
+			if len(e.sb.Accounts()) != 1 {
+				t.Fatalf("a refused create made an account: %+v", e.sb.Accounts())
+			}
+		})
 	}
 }

@@ -2,20 +2,6 @@ package vectorcharts
 
 import "context"
 
-// GetApiTokens lists the API tokens of an account, bearer ids included (held as
-// Secrets). Unknown accounts are a 404.
-func (c *Client) GetApiTokens(ctx context.Context, accountID int64) ([]ApiToken, error) {
-	var ws []apiTokenWire
-	if err := c.get(ctx, OpGetApiTokens, "/admin/getApiTokens", idQuery("accountId", accountID), &ws); err != nil {
-		return nil, err
-	}
-	out := make([]ApiToken, len(ws))
-	for i, w := range ws {
-		out[i] = w.token()
-	}
-	return out, nil
-}
-
 // CreateApiToken mints a token for a user of an account (a lost token is
 // re-issued this way). It is never retried: a blind retry could mint two. A
 // user that is not in the account is a 400, an unknown account a 404.

@@ -1,28 +1,28 @@
 package vectorcharts
 
 import (
-	"encoding/json"
-
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// Account is a VectorCharts account. Timestamps are Unix milliseconds.
+// The types below hold only the fields the operator uses. encoding/json skips
+// every other field, so an unknown field, or an unused field of a type other
+// than the vendor documents, never fails a call.
+
+// Account is what the operator reads of a portal account: its id, its name
+// (the one editable field, compared with spec.displayName) and its plan,
+// recorded in the Account's status.
 type Account struct {
-	ID           int64          `json:"id"`
-	Name         string         `json:"name"`
-	PlanInstance string         `json:"planInstance"`
-	Metadata     map[string]any `json:"metadata,omitempty"`
-	CreatedAt    int64          `json:"createdAt"`
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	PlanInstance string `json:"planInstance"`
 }
 
-// User is a portal user. Email doubles as the login username.
+// User is a portal user. Email doubles as the login username, the key an
+// account is adopted by.
 type User struct {
-	ID         int64  `json:"id"`
-	AccountID  int64  `json:"accountId"`
-	Email      string `json:"email"`
-	IsAdmin    bool   `json:"isAdmin"`
-	CreatedAt  int64  `json:"createdAt"`
-	ModifiedAt *int64 `json:"modifiedAt,omitempty"`
+	ID        int64  `json:"id"`
+	AccountID int64  `json:"accountId"`
+	Email     string `json:"email"`
 }
 
 // Restrictions limit where a token may be used from: Hosts are matched exactly
@@ -31,36 +31,20 @@ type Restrictions struct {
 	Hosts []string `json:"hosts,omitempty"`
 }
 
-// ApiToken is a long-lived API token. Its ID is the bearer string itself, so
-// it is held as a Secret: printing or JSON-encoding a token never shows it.
+// ApiToken is an API token as the operator keeps it: only its id, which is the
+// bearer string itself, held as a Secret so printing or JSON-encoding a token
+// never shows it.
 type ApiToken struct {
-	ID           httpapi.Secret `json:"id"`
-	Name         string         `json:"name"`
-	UserID       int64          `json:"userId"`
-	AccountID    int64          `json:"accountId"`
-	UserEmail    string         `json:"userEmail"`
-	CreatedAt    int64          `json:"createdAt"`
-	LastUsedAt   *int64         `json:"lastUsedAt"`
-	Restrictions *Restrictions  `json:"restrictions"`
+	ID httpapi.Secret `json:"id"`
 }
 
 // apiTokenWire is what the upstream sends; the id becomes a Secret at once so
 // the bearer string only ever leaves a Go value through Reveal.
 type apiTokenWire struct {
-	ID           string        `json:"id"`
-	Name         string        `json:"name"`
-	UserID       int64         `json:"userId"`
-	AccountID    int64         `json:"accountId"`
-	UserEmail    string        `json:"userEmail"`
-	CreatedAt    int64         `json:"createdAt"`
-	LastUsedAt   *int64        `json:"lastUsedAt"`
-	Restrictions *Restrictions `json:"restrictions"`
+	ID string `json:"id"`
 }
 
-func (w apiTokenWire) token() ApiToken {
-	return ApiToken{ID: httpapi.Secret(w.ID), Name: w.Name, UserID: w.UserID, AccountID: w.AccountID,
-		UserEmail: w.UserEmail, CreatedAt: w.CreatedAt, LastUsedAt: w.LastUsedAt, Restrictions: w.Restrictions}
-}
+func (w apiTokenWire) token() ApiToken { return ApiToken{ID: httpapi.Secret(w.ID)} }
 
 // CreateAccountRequest creates an account, its primary user and an initial token.
 // Username is also the user's email; Password must be at least 4 characters.
@@ -98,50 +82,3 @@ type CreateApiTokenRequest struct {
 	Name         string        `json:"name"`
 	Restrictions *Restrictions `json:"restrictions,omitempty"`
 }
-
-// Job states.
-const (
-	JobPending   = "pending"
-	JobRunning   = "running"
-	JobCompleted = "completed"
-	JobFailed    = "failed"
-	JobCancelled = "cancelled"
-)
-
-// Job is a background job, such as the one deleteAccount starts.
-type Job struct {
-	ID              string          `json:"id"`
-	ParentJobID     string          `json:"parentJobId,omitempty"`
-	JobType         string          `json:"jobType"`
-	JobState        string          `json:"jobState"`
-	AccountID       int64           `json:"accountId,omitempty"`
-	Parameters      json.RawMessage `json:"parameters,omitempty"`
-	Result          json.RawMessage `json:"result,omitempty"`
-	Logs            []JobLog        `json:"logs,omitempty"`
-	PercentComplete float64         `json:"percentComplete"`
-	Priority        int             `json:"priority"`
-	CreatedAt       int64           `json:"createdAt,omitempty"`
-}
-
-// Finished reports whether the job reached a final state.
-func (j Job) Finished() bool {
-	return j.JobState == JobCompleted || j.JobState == JobFailed || j.JobState == JobCancelled
-}
-
-// JobLog is one log line of a job.
-type JobLog struct {
-	Timestamp int64  `json:"timestamp"`
-	Type      string `json:"type"`
-	Message   string `json:"message"`
-}
-
-// ListJobsOptions pages through jobs, most recent first. Limit 0 lets the
-// upstream choose; values above MaxJobsLimit are lowered to it.
-type ListJobsOptions struct {
-	ActiveOnly bool
-	Limit      int
-	Offset     int
-}
-
-// MaxJobsLimit is the largest page the jobs endpoint serves.
-const MaxJobsLimit = 200

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+)
+
+func TestVectorChartsVariantFlags(t *testing.T) {
+	c, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *c.vcVariants != (vectorcharts.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
+		RepeatDelete: vectorcharts.RepeatDeleteNewJob, DeleteJobNames: vectorcharts.JobNamesAccountID}) {
+		t.Fatalf("defaults = %+v", *c.vcVariants)
+	}
+	c, err = parseFlags([]string{"-vectorcharts-delete-job-type", "purge", "-vectorcharts-repeat-delete", "404",
+		"-vectorcharts-delete-job-names", "none"}, io.Discard)
+	if err != nil || *c.vcVariants != (vectorcharts.Variants{DeleteJobType: "purge",
+		RepeatDelete: vectorcharts.RepeatDelete404, DeleteJobNames: vectorcharts.JobNamesNone}) {
+		t.Fatalf("parsed = %+v, %v", c.vcVariants, err)
+	}
+	for _, bad := range [][]string{{"-vectorcharts-repeat-delete", "409"}, {"-vectorcharts-delete-job-names", "both"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%v: err = %v, want one naming the flag", bad, err)
+		}
+	}
+}
+
+// TestVectorChartsVariantsReachTheSimulator: the flags set the running
+// simulator's switches, which its admin endpoint reports.
+func TestVectorChartsVariantsReachTheSimulator(t *testing.T) {
+	r := start(t, "-vectorcharts-repeat-delete", "same", "-vectorcharts-delete-job-type", "job-7f3a")
+	var got vectorcharts.Variants
+	getJSON(t, r.urls["admin"]+"/vectorcharts/variants", &got)
+	if got.RepeatDelete != vectorcharts.RepeatDeleteSameJob || got.DeleteJobType != "job-7f3a" ||
+		got.DeleteJobNames != vectorcharts.JobNamesAccountID {
+		t.Fatalf("variants = %+v", got)
+	}
+	if code, body := call(t, http.MethodPost, r.urls["admin"]+"/vectorcharts/variants", `{"repeatDelete":"400"}`); code != 204 {
+		t.Fatalf("POST variants = %d %s", code, body)
+	}
+}
