@@ -37,6 +37,17 @@ const (
 	ReasonUnauthorized       = "Unauthorized"
 	ReasonUnreachable        = "Unreachable"
 	ReasonVerified           = "Verified"
+	// ReasonAccountBusy: the upstream account has a job under way (e.g. a
+	// VectorCharts delete job) that must end before this step.
+	ReasonAccountBusy = "AccountBusy"
+	// ReasonDeleteJobFailed: the upstream's delete job ended and the account
+	// is still there; the delete is sent again, at most once per poll interval.
+	ReasonDeleteJobFailed = "DeleteJobFailed"
+	// ReasonDeleteRefused: the upstream refused the delete (VectorCharts 400).
+	ReasonDeleteRefused = "DeleteRefused"
+	// ReasonDeleteUnconfirmed: the upstream answered the delete as if the
+	// account were gone, yet still shows it.
+	ReasonDeleteUnconfirmed = "DeleteUnconfirmed"
 	// ReasonUpdateNotApplied: the upstream accepted an update but still shows
 	// the field differently (it normalises or ignores it); the operator stops
 	// writing the field and reports it.

@@ -144,7 +144,7 @@ func TestUsernameOfAnAccountBeingDeleted(t *testing.T) {
 				return
 			}
 			var fw, cw *provider.PendingError
-			if id != "" || !errors.As(ferr, &fw) || fw.Reason != reasonAccountBusy || fw.NotCreated {
+			if id != "" || !errors.As(ferr, &fw) || fw.Reason != v1alpha1.ReasonAccountBusy || fw.NotCreated {
 				t.Fatalf("Find while deleting = %q, %v; want a wait", id, ferr)
 			}
 			if !errors.As(cerr, &cw) || !cw.NotCreated || !provider.NothingCreated(cerr) ||

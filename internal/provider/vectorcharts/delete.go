@@ -6,16 +6,10 @@ import (
 	"net/http"
 	"time"
 
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 	vc "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
-)
-
-// Reasons reported while a delete does not take.
-const (
-	reasonDeleteJobFailed   = "DeleteJobFailed"   // the delete job ended and the account is still there
-	reasonDeleteRefused     = "DeleteRefused"     // deleteAccount answered 400
-	reasonDeleteUnconfirmed = "DeleteUnconfirmed" // deleteAccount answered 404 while getAccount answers 200
 )
 
 // defaultRetryEvery is how often a delete that did not take is sent again
@@ -66,7 +60,7 @@ func (p *Provider) Delete(ctx context.Context, req *provider.Request) (bool, err
 	case found && job.Active():
 		return false, nil
 	case st.JobID != "":
-		return p.redelete(ctx, req, id, failure{reason: reasonDeleteJobFailed, note: ended(st.JobID, job, found, id)})
+		return p.redelete(ctx, req, id, failure{reason: v1alpha1.ReasonDeleteJobFailed, note: ended(st.JobID, job, found, id)})
 	}
 	if last, ok := p.redeletes.get(id); ok { // an earlier call got no job to follow
 		return p.redelete(ctx, req, id, last.failure)
@@ -105,10 +99,10 @@ func (p *Provider) sendDelete(ctx context.Context, req *provider.Request, id int
 		}
 		return false, nil
 	case err == nil: // a 404, though getAccount answered a moment ago
-		return p.followJob(ctx, req, id, failure{reason: reasonDeleteUnconfirmed, soon: true, note: fmt.Sprintf(
+		return p.followJob(ctx, req, id, failure{reason: v1alpha1.ReasonDeleteUnconfirmed, soon: true, note: fmt.Sprintf(
 			"deleteAccount answered 404 while upstream account %d still exists (its deletion is probably under way)", id)})
 	case httpapi.IsStatus(err, http.StatusBadRequest):
-		return p.followJob(ctx, req, id, failure{reason: reasonDeleteRefused, soon: true, note: fmt.Sprintf(
+		return p.followJob(ctx, req, id, failure{reason: v1alpha1.ReasonDeleteRefused, soon: true, note: fmt.Sprintf(
 			"deleteAccount refused upstream account %d with 400 (the portal refuses to delete the provider "+
 				"token's own account, and may refuse while a deletion is under way)", id)})
 	}

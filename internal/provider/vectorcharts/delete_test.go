@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	sandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
@@ -135,7 +136,7 @@ func TestDeleteJobFailureIsReportedAndPaced(t *testing.T) {
 				t.Fatalf("DeleteAccount calls = %d then %d, want 2 and no more within the interval", first, e.calls("DeleteAccount"))
 			}
 			last := ps[len(ps)-1].wait
-			if last == nil || last.Reason != reasonDeleteJobFailed || !strings.Contains(last.Message, `ended "`+state+`"`) ||
+			if last == nil || last.Reason != v1alpha1.ReasonDeleteJobFailed || !strings.Contains(last.Message, `ended "`+state+`"`) ||
 				!strings.Contains(last.Message, "at most once every 1m0s") || last.After <= 0 || last.After > time.Minute {
 				t.Fatalf("report = %+v", last)
 			}
@@ -217,8 +218,8 @@ func TestDeleteAfterALostJobID(t *testing.T) {
 				if _, ok := e.sb.AccountByUsername("lost@x.io"); ok {
 					t.Error("the account still exists upstream")
 				}
-				want := map[string][]string{sandbox.RepeatDelete400: {reasonDeleteRefused},
-					sandbox.RepeatDelete404: {reasonDeleteUnconfirmed}}[repeat]
+				want := map[string][]string{sandbox.RepeatDelete400: {v1alpha1.ReasonDeleteRefused},
+					sandbox.RepeatDelete404: {v1alpha1.ReasonDeleteUnconfirmed}}[repeat]
 				if names != sandbox.JobNamesNone || len(want) == 0 {
 					want = nil // the running job was found and followed, or a job id came back
 				}
@@ -243,7 +244,7 @@ func TestDeleteRefusedIsReportedAndPaced(t *testing.T) {
 		t.Fatalf("DeleteAccount calls = %d, want 1 within the interval", n)
 	}
 	w := ps[len(ps)-1].wait
-	if w == nil || w.Reason != reasonDeleteRefused || !strings.Contains(w.Message, "own account") || w.After > busyCheck {
+	if w == nil || w.Reason != v1alpha1.ReasonDeleteRefused || !strings.Contains(w.Message, "own account") || w.After > busyCheck {
 		t.Fatalf("report = %+v", w)
 	}
 	clk.advance(time.Minute)
@@ -262,7 +263,7 @@ func TestDeleteJobNoLongerListed(t *testing.T) {
 	req.Account.Status.JobID = "0f5b7a3e-0000-4000-8000-000000000000"
 	_, err := e.p.Delete(ctxT(t), req)
 	var we *provider.PendingError
-	if !errors.As(err, &we) || we.Reason != reasonDeleteJobFailed || !strings.Contains(we.Message, "no longer listed") ||
+	if !errors.As(err, &we) || we.Reason != v1alpha1.ReasonDeleteJobFailed || !strings.Contains(we.Message, "no longer listed") ||
 		!strings.Contains(we.Message, "sent deleteAccount again: job "+req.Account.Status.JobID) {
 		t.Fatalf("Delete = %v", err)
 	}

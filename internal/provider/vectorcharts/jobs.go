@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	vc "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
@@ -16,9 +17,6 @@ const maxActiveJobPages = 10
 
 // busyCheck is how soon an account with a job under way is looked at again.
 const busyCheck = 10 * time.Second
-
-// reasonAccountBusy: the username's account has a job under way.
-const reasonAccountBusy = "AccountBusy"
 
 // jobUnderWay finds a pending or running job that names the account. The
 // vendor publishes neither the delete job's type word nor what a job's
@@ -49,7 +47,7 @@ func (p *Provider) jobUnderWay(ctx context.Context, accountID int64) (vc.Job, bo
 // the account is either gone (it was being deleted: create) or still there
 // (adopt, or refuse as AlreadyExists). notCreated marks a refused create.
 func busy(username string, accountID int64, job vc.Job, notCreated bool) error {
-	return &provider.PendingError{Reason: reasonAccountBusy, After: busyCheck, NotCreated: notCreated,
+	return &provider.PendingError{Reason: v1alpha1.ReasonAccountBusy, After: busyCheck, NotCreated: notCreated,
 		Message: fmt.Sprintf("spec.vectorCharts.username: %q belongs to upstream account %d, which has job %s "+
 			"under way (perhaps its deletion); waiting for it to end", username, accountID, job.ID)}
 }
