@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/account-operator/account-operator/controllers"
+	"github.com/account-operator/account-operator/internal/provider/scp"
 )
 
 var _ = Describe("The chart's tuning values", func() {
@@ -18,6 +19,7 @@ var _ = Describe("The chart's tuning values", func() {
 			fmt.Sprintf("--kube-api-burst=%d", controllers.DefaultKubeAPIBurst),
 			"--default-poll-interval="+shortDuration(controllers.DefaultPollInterval.String()),
 			"--upstream-timeout="+shortDuration(controllers.DefaultUpstreamTimeout.String()),
+			"--scp-provisioning-grace="+shortDuration(scp.DefaultProvisioningGrace.String()),
 		))
 		Expect(managerArgs(splitManifest(helmTemplate("tuning.maxConcurrentReconciles=8",
 			"tuning.defaultPollInterval=30m")))).To(ContainElements(
