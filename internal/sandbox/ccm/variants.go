@@ -1,7 +1,6 @@
 package ccm
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -132,21 +131,5 @@ func (s *Server) Variants() Variants {
 
 // variantsAdmin serves GET and POST /variants on the admin endpoint.
 func (s *Server) variantsAdmin(mux *http.ServeMux) {
-	mux.HandleFunc("GET /variants", func(w http.ResponseWriter, _ *http.Request) {
-		fault.WriteJSON(w, http.StatusOK, s.Variants())
-	})
-	mux.HandleFunc("POST /variants", func(w http.ResponseWriter, r *http.Request) {
-		var v Variants
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&v); err != nil {
-			http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		if err := s.SetVariants(v); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+	fault.HandleVariants(mux, s.Variants, s.SetVariants)
 }

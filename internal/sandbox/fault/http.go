@@ -158,3 +158,26 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	return true
 }
+
+// HandleVariants serves a simulator's behaviour switches at run time: GET
+// /variants answers the switches in force, POST /variants sets them (unknown
+// names refused, so a typo never passes silently as the default).
+func HandleVariants[V any](mux *http.ServeMux, get func() V, set func(V) error) {
+	mux.HandleFunc("GET /variants", func(w http.ResponseWriter, _ *http.Request) {
+		WriteJSON(w, http.StatusOK, get())
+	})
+	mux.HandleFunc("POST /variants", func(w http.ResponseWriter, r *http.Request) {
+		var v V
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := set(v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

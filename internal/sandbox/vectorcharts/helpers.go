@@ -1,10 +1,11 @@
 package vectorcharts
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/account-operator/account-operator/internal/sandbox/fault"
 )
 
 // Account is the admin and test view of one account (never passwords or tokens).
@@ -45,21 +46,7 @@ func (s *Server) AdminHandler() http.Handler {
 	mux.HandleFunc("GET /jobs", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Jobs())
 	})
-	mux.HandleFunc("GET /variants", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.CurrentVariants())
-	})
-	mux.HandleFunc("POST /variants", func(w http.ResponseWriter, r *http.Request) {
-		var v Variants
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&v); err != nil {
-			http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		if err := s.SetVariants(v); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+	fault.HandleVariants(mux, s.Variants, s.SetVariants)
 	mux.Handle("/", s.faults.AdminHandler())
 	return mux
 }

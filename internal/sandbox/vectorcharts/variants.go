@@ -69,8 +69,8 @@ func (v Variants) Check() error {
 	return nil
 }
 
-// CurrentVariants returns the switches in force.
-func (s *Server) CurrentVariants() Variants {
+// Variants returns the switches in force.
+func (s *Server) Variants() Variants {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.opts.Variants

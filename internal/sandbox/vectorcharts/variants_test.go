@@ -160,7 +160,7 @@ func TestVariantsCheckAndAdmin(t *testing.T) {
 		t.Fatalf("default variants = %+v", v)
 	}
 	e.callJSON("POST", "/admin/variants", "", map[string]string{"repeatDelete": "404"}, 204, nil)
-	if got := e.s.CurrentVariants(); got.RepeatDelete != RepeatDelete404 || got.DeleteJobType != "ACCOUNT_CLEANUP" {
+	if got := e.s.Variants(); got.RepeatDelete != RepeatDelete404 || got.DeleteJobType != "ACCOUNT_CLEANUP" {
 		t.Fatalf("after POST: %+v", got)
 	}
 	if code, _ := e.call("POST", "/admin/variants", "", map[string]string{"repeatDelete": "409"}); code != 400 {
