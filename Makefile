@@ -89,4 +89,4 @@ build: generate ## Build the manager binary into bin/manager.
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in the current kubeconfig.
-	go run . --metrics-bind-address=:8080 --health-probe-bind-address=:8081
+	go run . --metrics-bind-address=:8443 --health-probe-bind-address=:8081

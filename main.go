@@ -14,11 +14,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	accountsv1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/controllers"
 	"github.com/account-operator/account-operator/internal/logging"
+	"github.com/account-operator/account-operator/internal/metricsendpoint"
 	"github.com/account-operator/account-operator/internal/provider"
 	"github.com/account-operator/account-operator/internal/provider/ccm"
 	"github.com/account-operator/account-operator/internal/provider/scp"
@@ -27,7 +27,7 @@ import (
 
 // options are the manager's command-line flags.
 type options struct {
-	metricsAddr      string
+	metrics          metricsendpoint.Options
 	probeAddr        string
 	leaderElect      bool
 	leaderElectionNS string
@@ -43,8 +43,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080",
-		"Address the metrics endpoint binds to; 0 disables it.")
+	o.metrics.BindFlags(flag.CommandLine)
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081",
 		"Address the health and readiness probes bind to.")
 	flag.BoolVar(&o.leaderElect, "leader-elect", false,
@@ -90,10 +89,14 @@ func run(o options) error {
 		return err
 	}
 	cfg.QPS, cfg.Burst = float32(o.qps), o.burst
+	metricsOpts, err := o.metrics.ServerOptions()
+	if err != nil {
+		return err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  newScheme(),
 		Cache:                   controllers.CacheOptions(splitList(o.namespaces)),
-		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		Metrics:                 metricsOpts,
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "account-operator.accounts.operator.dev",

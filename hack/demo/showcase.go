@@ -83,7 +83,7 @@ func printNextSteps(w io.Writer, env *localenv.Env, assets string) {
   kubectl delete account team-a-scp -n team-a
   curl -s %[3]s/scp/accounts
 
-  # Read the API and the metrics:
+  # Read the API and the metrics (plain HTTP on loopback: the demo runs the manager with --metrics-secure=false):
   kubectl explain account.spec.ccm
   curl -s http://%[4]s/metrics | grep '^account_operator_'
 

@@ -53,6 +53,10 @@ func (e *Env) startManagerOnce(ctx context.Context, extraArgs []string) error {
 	args := append([]string{
 		"--kubeconfig=" + e.Kubeconfig,
 		"--metrics-bind-address=" + metrics,
+		// Plain HTTP: a loopback listener that the benchmark and the demo's
+		// curl scrape without a token. The HTTPS endpoint with its checks is
+		// tested in test/metrics.
+		"--metrics-secure=false",
 		"--health-probe-bind-address=" + probe,
 		"--leader-elect=false",
 		"--graceful-shutdown-timeout=5s",
