@@ -39,6 +39,18 @@ func installCRDs(docs []document, manager string) {
 	Expect(r.err).NotTo(HaveOccurred(), r.stderr)
 }
 
+// expectInstallKinds checks what both installs create besides the CRDs: the
+// manager's ClusterRole, the metrics endpoint's auth ClusterRole and the
+// scrapers' metrics-reader, each role with its binding but metrics-reader
+// (scrapers bind it themselves).
+func expectInstallKinds(docs []document) {
+	GinkgoHelper()
+	for kind, n := range map[string]int{"ServiceAccount": 1, "ClusterRole": 3, "ClusterRoleBinding": 2,
+		"Role": 1, "RoleBinding": 1, "Deployment": 1, "Service": 1} {
+		Expect(ofKind(docs, kind)).To(HaveLen(n), kind)
+	}
+}
+
 // dryRun applies the whole manifest with a server-side dry-run: every object
 // passes admission (schema, Pod Security, RBAC escalation checks) and none
 // draws a warning.
@@ -64,9 +76,7 @@ var _ = Describe("kubectl apply -k config/default", func() {
 		docs := splitManifest(kustomize("default"))
 		Expect(ofKind(docs, "Namespace")).To(HaveLen(1))
 		Expect(ofKind(docs, "Namespace")[0].GetName()).To(Equal(namespace))
-		for _, kind := range []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service"} {
-			Expect(ofKind(docs, kind)).To(HaveLen(1), kind)
-		}
+		expectInstallKinds(docs)
 		installCRDs(docs, "install-test-kustomize")
 		dryRun(docs, "install-test-kustomize")
 	})
@@ -75,9 +85,7 @@ var _ = Describe("kubectl apply -k config/default", func() {
 var _ = Describe("helm install", func() {
 	It("installs everything with no warnings", func() {
 		docs := splitManifest(helmTemplate())
-		for _, kind := range []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service"} {
-			Expect(ofKind(docs, kind)).To(HaveLen(1), kind)
-		}
+		expectInstallKinds(docs)
 		for _, d := range docs {
 			if d.obj.GetKind() != "CustomResourceDefinition" && !strings.HasPrefix(d.obj.GetKind(), "Cluster") {
 				Expect(d.obj.GetNamespace()).To(Equal(namespace), "%s %s", d.obj.GetKind(), d.obj.GetName())
@@ -89,7 +97,8 @@ var _ = Describe("helm install", func() {
 
 	It("installs with every optional flag set, with no warnings", func() {
 		docs := splitManifest(helmTemplate("watchNamespaces={team-a,team-b}",
-			"extraArgs={--max-concurrent-reconciles=20}", "replicaCount=2", "crds.enabled=false"))
+			"extraArgs={--max-concurrent-reconciles=20}", "replicaCount=2", "crds.enabled=false",
+			"metrics.certSecretName=metrics-cert"))
 		Expect(ofKind(docs, "CustomResourceDefinition")).To(BeEmpty())
 		dryRun(docs, "install-test-helm-options")
 	})

@@ -18,7 +18,8 @@ func managerArgs(docs []document) []string {
 
 var _ = Describe("The chart", func() {
 	It("passes helm lint --strict", func() {
-		for _, sets := range [][]string{nil, {"metrics.serviceMonitor.enabled=true", "crds.enabled=false", "watchNamespaces={a}"}} {
+		for _, sets := range [][]string{nil, {"metrics.serviceMonitor.enabled=true", "crds.enabled=false", "watchNamespaces={a}"},
+			{"metrics.secure=false", "metrics.serviceMonitor.enabled=true"}, {"metrics.certSecretName=metrics-cert"}} {
 			args := []string{"lint", "--strict", chartDir}
 			for _, s := range sets {
 				args = append(args, "--set", s)
@@ -59,6 +60,27 @@ var _ = Describe("The chart", func() {
 		expectMonitorSelects(monitors[0], ofKind(docs, "Service"))
 		endpoints, _, _ := unstructured.NestedSlice(monitors[0].Object, "spec", "endpoints")
 		Expect(endpoints).To(ConsistOf(HaveKeyWithValue("interval", "30s")))
+		expectSecureScrape(monitors[0])
+	})
+
+	It("serves metrics over plain HTTP, with no metrics roles, with metrics.secure=false", func() {
+		docs := splitManifest(helmTemplate("metrics.secure=false", "metrics.serviceMonitor.enabled=true"))
+		Expect(managerArgs(docs)).To(ContainElement("--metrics-secure=false"))
+		endpoints, _, _ := unstructured.NestedSlice(ofKind(docs, "ServiceMonitor")[0].Object, "spec", "endpoints")
+		Expect(endpoints).To(ConsistOf(SatisfyAll(HaveKeyWithValue("scheme", "http"), Not(HaveKey("bearerTokenFile")))))
+		Expect(ofKind(docs, "ClusterRole")).To(HaveLen(1))
+	})
+
+	It("serves metrics with the certificate of metrics.certSecretName", func() {
+		docs := splitManifest(helmTemplate("metrics.certSecretName=metrics-cert"))
+		pod := toDeployment(ofKind(docs, "Deployment")[0]).Spec.Template.Spec
+		Expect(pod.Volumes).To(HaveLen(1))
+		Expect(pod.Volumes[0].Secret.SecretName).To(Equal("metrics-cert"))
+		mounts := pod.Containers[0].VolumeMounts
+		Expect(mounts).To(HaveLen(1))
+		Expect(mounts[0].ReadOnly).To(BeTrue())
+		Expect(mounts[0].Name).To(Equal(pod.Volumes[0].Name))
+		Expect(pod.Containers[0].Args).To(ContainElement("--metrics-cert-path=" + mounts[0].MountPath))
 	})
 
 	It("passes watchNamespaces and extraArgs to the manager", func() {
@@ -71,10 +93,11 @@ var _ = Describe("The chart", func() {
 
 	It("refuses values that would break the manager", func() {
 		for set, msg := range map[string]string{
-			"terminationGracePeriodSeconds=10":            "terminationGracePeriodSeconds must be at least",
-			"replicaCount=2,leaderElection.enabled=false": "needs leaderElection.enabled",
-			"crds.enable=false":                           "'enable' not allowed", // a typo: the schema allows no unknown key
-			"image.pullPolicy=Sometimes":                  "pullPolicy",
+			"terminationGracePeriodSeconds=10":              "terminationGracePeriodSeconds must be at least",
+			"replicaCount=2,leaderElection.enabled=false":   "needs leaderElection.enabled",
+			"crds.enable=false":                             "'enable' not allowed", // a typo: the schema allows no unknown key
+			"image.pullPolicy=Sometimes":                    "pullPolicy",
+			"metrics.secure=false,metrics.certSecretName=c": "metrics.certSecretName needs metrics.secure",
 		} {
 			r := helmTemplateResult(set)
 			Expect(r.err).To(HaveOccurred(), set)

@@ -1,6 +1,7 @@
 package install
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -77,6 +78,37 @@ func expectMonitorSelects(monitor *unstructured.Unstructured, services []*unstru
 	Expect(endpoints).To(ConsistOf(HaveKeyWithValue("port", "metrics")))
 }
 
+// expectSecureScrape checks that a ServiceMonitor scrapes over HTTPS with
+// Prometheus' ServiceAccount token, as the manager's metrics endpoint
+// (--metrics-secure) requires, accepting its self-signed certificate.
+func expectSecureScrape(monitor *unstructured.Unstructured) {
+	GinkgoHelper()
+	endpoints, _, _ := unstructured.NestedSlice(monitor.Object, "spec", "endpoints")
+	Expect(endpoints).To(ConsistOf(SatisfyAll(
+		HaveKeyWithValue("scheme", "https"),
+		HaveKeyWithValue("bearerTokenFile", "/var/run/secrets/kubernetes.io/serviceaccount/token"),
+		HaveKeyWithValue("tlsConfig", HaveKeyWithValue("insecureSkipVerify", true)))))
+}
+
+// expectSecureMetrics checks that the manager serves metrics securely (the
+// default of --metrics-secure) on the container port its Service targets.
+func expectSecureMetrics(docs []document) {
+	GinkgoHelper()
+	c := toDeployment(ofKind(docs, "Deployment")[0]).Spec.Template.Spec.Containers[0]
+	Expect(c.Args).NotTo(ContainElement("--metrics-secure=false"))
+	var port int32
+	for _, p := range c.Ports {
+		if p.Name == "metrics" {
+			port = p.ContainerPort
+		}
+	}
+	Expect(c.Args).To(ContainElement(fmt.Sprintf("--metrics-bind-address=:%d", port)))
+	services := ofKind(docs, "Service")
+	Expect(services).To(HaveLen(1))
+	ports, _, _ := unstructured.NestedSlice(services[0].Object, "spec", "ports")
+	Expect(ports).To(ConsistOf(SatisfyAll(HaveKeyWithValue("name", "metrics"), HaveKeyWithValue("targetPort", "metrics"))))
+}
+
 func hasLabels(labels, want map[string]string) bool {
 	for k, v := range want {
 		if labels[k] != v {
@@ -95,6 +127,11 @@ var _ = Describe("The manager Deployment", func() {
 		expectSafeManager(splitManifest(helmTemplate()))
 	})
 
+	It("serves metrics over HTTPS on the port its Service targets, from config/default and the chart", func() {
+		expectSecureMetrics(splitManifest(kustomize("default")))
+		expectSecureMetrics(splitManifest(helmTemplate()))
+	})
+
 	It("runs the same image from config/default and the chart", func() {
 		image := func(docs []document) string {
 			return toDeployment(ofKind(docs, "Deployment")[0]).Spec.Template.Spec.Containers[0].Image
@@ -108,5 +145,6 @@ var _ = Describe("config/prometheus", func() {
 		monitors := ofKind(splitManifest(kustomize("prometheus")), "ServiceMonitor")
 		Expect(monitors).To(HaveLen(1))
 		expectMonitorSelects(monitors[0], ofKind(splitManifest(kustomize("default")), "Service"))
+		expectSecureScrape(monitors[0])
 	})
 })

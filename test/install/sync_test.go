@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -34,11 +35,17 @@ func canonical(u *unstructured.Unstructured) string {
 	return string(data)
 }
 
-// rules are the rules of the one object of a kind in a manifest.
-func rules(docs []document, kind string) string {
+// rules are the rules of the one object of a kind in a manifest whose name
+// ends in suffix.
+func rules(docs []document, kind, suffix string) string {
 	GinkgoHelper()
-	objs := ofKind(docs, kind)
-	Expect(objs).To(HaveLen(1), kind)
+	var objs []*unstructured.Unstructured
+	for _, o := range ofKind(docs, kind) {
+		if strings.HasSuffix(o.GetName(), suffix) {
+			objs = append(objs, o)
+		}
+	}
+	Expect(objs).To(HaveLen(1), kind+" *"+suffix)
 	r, found, err := unstructured.NestedSlice(objs[0].Object, "rules")
 	Expect(err).NotTo(HaveOccurred())
 	Expect(found).To(BeTrue())
@@ -81,13 +88,20 @@ var _ = Describe("The chart, next to config/", func() {
 	})
 
 	It("grants the manager the rules of config/rbac/role.yaml", func() {
-		want := rules(readManifest(filepath.Join(repoRoot, "config", "rbac", "role.yaml")), "ClusterRole")
-		Expect(rules(splitManifest(helmTemplate()), "ClusterRole")).To(Equal(want), refreshHint)
+		want := rules(readManifest(filepath.Join(repoRoot, "config", "rbac", "role.yaml")), "ClusterRole", "")
+		Expect(rules(splitManifest(helmTemplate()), "ClusterRole", "-manager")).To(Equal(want), refreshHint)
 	})
 
 	It("grants leader election the rules of config/rbac/leader_election_role.yaml", func() {
-		want := rules(readManifest(filepath.Join(repoRoot, "config", "rbac", "leader_election_role.yaml")), "Role")
-		Expect(rules(splitManifest(helmTemplate()), "Role")).To(Equal(want))
+		want := rules(readManifest(filepath.Join(repoRoot, "config", "rbac", "leader_election_role.yaml")), "Role", "")
+		Expect(rules(splitManifest(helmTemplate()), "Role", "")).To(Equal(want))
+	})
+
+	It("grants the metrics endpoint and its scrapers the rules of config/rbac", func() {
+		for file, suffix := range map[string]string{"metrics_auth_role.yaml": "-metrics-auth", "metrics_reader_role.yaml": "-metrics-reader"} {
+			want := rules(readManifest(filepath.Join(repoRoot, "config", "rbac", file)), "ClusterRole", "")
+			Expect(rules(splitManifest(helmTemplate()), "ClusterRole", suffix)).To(Equal(want), file)
+		}
 	})
 })
 

@@ -2,7 +2,9 @@
 // wildcards, exactly the grants the controllers need (each with its reason),
 // the chart's copy unchanged, and that the minimal set is enough: the
 // controllers run one full lifecycle of every upstream as a user bound only
-// to it, with no request refused.
+// to it, with no request refused. It also checks the metrics endpoint's
+// ClusterRoles (metrics_auth_role.yaml, metrics_reader_role.yaml) grant
+// exactly what the endpoint's checks need; test/metrics runs them.
 package rbac
 
 import (

@@ -63,4 +63,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.enabled) }}
 {{- fail "metrics.serviceMonitor.enabled needs metrics.enabled" }}
 {{- end }}
+{{- if and .Values.metrics.certSecretName (not .Values.metrics.secure) }}
+{{- fail "metrics.certSecretName needs metrics.secure" }}
+{{- end }}
 {{- end }}
