@@ -96,21 +96,26 @@ func ptr[T any](v T) *T { return &v }
 // HTTP client that would wait an hour for each request.
 func hungProviderReconciler(t *testing.T, url string) *ProviderReconciler {
 	t.Helper()
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			t.Fatal(err)
-		}
-	}
 	creds := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "ccm-admin"},
 		Data: map[string][]byte{"username": []byte("admin"), "password": []byte("pw")}}
 	p := &v1alpha1.ClusterAccountProvider{ObjectMeta: metav1.ObjectMeta{Name: "hung", Generation: 1},
 		Spec: v1alpha1.ClusterAccountProviderSpec{AccountProviderSpec: v1alpha1.AccountProviderSpec{
 			CCM: &v1alpha1.CCMProviderSpec{URL: v1alpha1.HTTPSURL(url),
 				CredentialsSecretRef: v1alpha1.SecretReference{Namespace: "ops", Name: "ccm-admin"}}}}}
-	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(creds, p).WithStatusSubresource(p).Build()
+	c := fake.NewClientBuilder().WithScheme(testScheme(t)).WithObjects(creds, p).WithStatusSubresource(p).Build()
 	return &ProviderReconciler{Client: c, DefaultPollInterval: time.Hour,
 		Registry: &Registry{Kinds: provider.Set{provccm.NewKind()}, Reader: c, Timeout: time.Hour},
 		New:      func() v1alpha1.ProviderObject { return &v1alpha1.ClusterAccountProvider{} },
 		NewList:  func() client.ObjectList { return &v1alpha1.ClusterAccountProviderList{} }}
+}
+
+func testScheme(t *testing.T) *runtime.Scheme {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return scheme
 }
