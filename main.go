@@ -35,6 +35,7 @@ type options struct {
 	concurrency      int
 	pollInterval     time.Duration
 	upstreamTimeout  time.Duration
+	reconcileTimeout time.Duration
 	namespaces       string
 	qps              float64
 	burst            int
@@ -58,6 +59,8 @@ func main() {
 		"Drift check period for providers that set no spec.pollInterval.")
 	flag.DurationVar(&o.upstreamTimeout, "upstream-timeout", controllers.DefaultUpstreamTimeout,
 		"Timeout of one upstream HTTP request.")
+	flag.DurationVar(&o.reconcileTimeout, "reconcile-timeout", controllers.DefaultReconcileTimeout,
+		"Deadline of one reconcile pass of an Account or provider; keep it above the upstream timeout times 4 (one call and its retries).")
 	flag.StringVar(&o.namespaces, "watch-namespaces", "",
 		"Comma-separated namespaces whose Accounts and AccountProviders are reconciled; empty: all.")
 	flag.Float64Var(&o.qps, "kube-api-qps", controllers.DefaultKubeAPIQPS, "Queries per second to the Kubernetes API.")
@@ -107,8 +110,8 @@ func run(o options) error {
 		return err
 	}
 	err = controllers.Setup(mgr, controllers.Options{Kinds: kinds(o), Namespaces: splitList(o.namespaces),
-		MaxConcurrentReconciles: o.concurrency,
-		DefaultPollInterval:     o.pollInterval, UpstreamTimeout: o.upstreamTimeout, Registerer: metrics.Registry})
+		MaxConcurrentReconciles: o.concurrency, DefaultPollInterval: o.pollInterval,
+		UpstreamTimeout: o.upstreamTimeout, ReconcileTimeout: o.reconcileTimeout, Registerer: metrics.Registry})
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,7 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if err := r.Get(ctx, req.NamespacedName, a); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			r.Metrics.forget(req.NamespacedName)
+			r.ownWrites.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}

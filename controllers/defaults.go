@@ -16,4 +16,9 @@ const (
 	DefaultPollInterval = 10 * time.Minute
 	// DefaultUpstreamTimeout bounds one upstream HTTP request.
 	DefaultUpstreamTimeout = 30 * time.Second
+	// DefaultReconcileTimeout bounds one reconcile pass, so a hung call cannot
+	// hold a worker for good. One idempotent upstream call may take four
+	// attempts of DefaultUpstreamTimeout and up to 10s of backoff before each
+	// retry (150s); a pass gets room for two such calls.
+	DefaultReconcileTimeout = 5 * time.Minute
 )

@@ -22,6 +22,7 @@ type Options struct {
 	MaxConcurrentReconciles int
 	DefaultPollInterval     time.Duration
 	UpstreamTimeout         time.Duration
+	ReconcileTimeout        time.Duration // deadline of one pass; 0: DefaultReconcileTimeout
 	Registerer              prometheus.Registerer
 }
 
@@ -56,7 +57,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	if err != nil {
 		return err
 	}
-	copts := controller.Options{MaxConcurrentReconciles: max(o.MaxConcurrentReconciles, 1)}
+	copts := controllerOptions(o)
 	providers := []struct {
 		name    string
 		new     func() v1alpha1.ProviderObject
@@ -78,4 +79,15 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		Registry: reg, Events: EventSink{Recorder: mgr.GetEventRecorder("account-operator")},
 		Metrics: metrics, DefaultPollInterval: o.DefaultPollInterval}
 	return ar.SetupWithManager(mgr, refs, copts)
+}
+
+// controllerOptions are the options of every controller: the same number of
+// workers and the same deadline for each pass.
+func controllerOptions(o Options) controller.Options {
+	timeout := o.ReconcileTimeout
+	if timeout <= 0 {
+		timeout = DefaultReconcileTimeout
+	}
+	return controller.Options{MaxConcurrentReconciles: max(o.MaxConcurrentReconciles, 1),
+		ReconciliationTimeout: timeout}
 }

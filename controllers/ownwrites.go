@@ -6,36 +6,48 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 )
 
-// ownWrites remembers, per connection Secret, a digest of the content the
-// operator last wrote, so the watch event of that write does not run the
+// ownWrites remembers, per Account, a digest of the connection Secret content
+// the operator last wrote, so the watch event of that write does not run the
 // Account's reconcile again: that reconcile made the write and goes on to
 // publish it. An update whose content differs (someone edited the Secret) and
 // a delete still trigger. The digest is noted before the write, since the
 // event may arrive before the write call returns; it is a SHA-256, so no
-// Secret value is kept. One entry per Account.
+// Secret value is kept. Notes are keyed by the Secret's controlling Account,
+// so there is one per Account and it goes when the Account goes (forget).
 type ownWrites struct {
-	mu     sync.Mutex
-	digest map[types.NamespacedName][sha256.Size]byte
+	mu      sync.Mutex
+	written map[types.NamespacedName]ownWrite // by Account
+}
+
+// ownWrite is the last content written to one Account's connection Secret.
+type ownWrite struct {
+	secret string // the Secret's name: a renamed connection Secret is not this one
+	digest [sha256.Size]byte
 }
 
 func newOwnWrites() *ownWrites {
-	return &ownWrites{digest: map[types.NamespacedName][sha256.Size]byte{}}
+	return &ownWrites{written: map[types.NamespacedName]ownWrite{}}
 }
 
-// record notes the content the operator is about to write.
+// record notes the content the operator is about to write. The Secret carries
+// its Account as controller, as every connection Secret does.
 func (w *ownWrites) record(s *corev1.Secret) {
-	if w == nil {
+	account, ok := controllingAccount(s)
+	if w == nil || !ok {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.digest[client.ObjectKeyFromObject(s)] = contentDigest(s)
+	w.written[account] = ownWrite{secret: s.Name, digest: contentDigest(s)}
 }
 
 // mine reports whether o holds exactly the content the operator last wrote.
@@ -44,10 +56,33 @@ func (w *ownWrites) mine(o client.Object) bool {
 	if !ok {
 		return false
 	}
+	account, ok := controllingAccount(s)
+	if !ok {
+		return false
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	d, ok := w.digest[client.ObjectKeyFromObject(s)]
-	return ok && d == contentDigest(s)
+	e, ok := w.written[account]
+	return ok && e.secret == s.Name && e.digest == contentDigest(s)
+}
+
+// forget drops the note of a deleted Account.
+func (w *ownWrites) forget(account types.NamespacedName) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.written, account)
+}
+
+// controllingAccount names the Account that controls s, if any.
+func controllingAccount(s *corev1.Secret) (types.NamespacedName, bool) {
+	ref := metav1.GetControllerOf(s)
+	if ref == nil || ref.Kind != "Account" || ref.APIVersion != v1alpha1.GroupVersion.String() {
+		return types.NamespacedName{}, false
+	}
+	return types.NamespacedName{Namespace: s.Namespace, Name: ref.Name}, true
 }
 
 // othersChanges passes deletes and changes of connection Secrets to content

@@ -39,7 +39,7 @@ func (r *ProviderReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		if client.IgnoreNotFound(err) == nil {
 			p.SetName(req.Name)
 			p.SetNamespace(req.Namespace)
-			r.Registry.Forget(providerKey(p))
+			r.Registry.Forget(p)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}

@@ -14,10 +14,10 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 )
 
@@ -29,15 +29,25 @@ import (
 // this holds none. It watches metadata only, so Secret data never reaches the
 // manager through it.
 //
-// Events missed while the watch was expired (410 Gone) are not replayed: the
-// users re-read their references at their next poll.
+// When the watch ends (an expired version, 410 Gone, after etcd compaction)
+// it lists again from now, and changes made in between cannot be told apart:
+// it holds nothing to compare the list with. So each restart tells the
+// subscribers that changes in the namespace may have been missed, and they
+// wake every user of an object of that kind there.
 type refWatch struct {
 	client     metadata.Interface
 	resource   schema.GroupVersionResource
-	kind       string
 	namespaces []string // empty: all
 	skip       func(metav1.Object) bool
-	outs       []chan event.GenericEvent
+	outs       []chan event.TypedGenericEvent[refChange]
+}
+
+// refChange is what a reference watch tells its subscribers: the object Name
+// in Namespace changed; or, when Missed, changes in Namespace (in every
+// namespace when it is empty) may have gone unseen.
+type refChange struct {
+	Namespace, Name string
+	Missed          bool
 }
 
 // refWatchRetry is the pause before a failed or expired watch starts again.
@@ -55,9 +65,9 @@ func newRefWatches(mgr ctrl.Manager, namespaces []string) (*refWatches, error) {
 		return nil, err
 	}
 	w := &refWatches{
-		secrets: &refWatch{client: mc, resource: corev1.SchemeGroupVersion.WithResource("secrets"), kind: "Secret",
+		secrets: &refWatch{client: mc, resource: corev1.SchemeGroupVersion.WithResource("secrets"),
 			namespaces: namespaces, skip: func(o metav1.Object) bool { return o.GetLabels()[ManagedByLabel] == ManagedByValue }},
-		configMaps: &refWatch{client: mc, resource: corev1.SchemeGroupVersion.WithResource("configmaps"), kind: "ConfigMap",
+		configMaps: &refWatch{client: mc, resource: corev1.SchemeGroupVersion.WithResource("configmaps"),
 			namespaces: namespaces, skip: func(metav1.Object) bool { return false }},
 	}
 	if err := mgr.Add(w.secrets); err != nil {
@@ -66,11 +76,12 @@ func newRefWatches(mgr ctrl.Manager, namespaces []string) (*refWatches, error) {
 	return w, mgr.Add(w.configMaps)
 }
 
-// source subscribes h to the watch's events. Call before the manager starts.
-func (w *refWatch) source(h handler.EventHandler) source.Source {
-	ch := make(chan event.GenericEvent, 256)
+// source subscribes users, which maps a change to the objects to reconcile,
+// to the watch. Call before the manager starts.
+func (w *refWatch) source(users handler.TypedMapFunc[refChange, reconcile.Request]) source.Source {
+	ch := make(chan event.TypedGenericEvent[refChange], 256)
 	w.outs = append(w.outs, ch)
-	return source.Channel(ch, h)
+	return source.TypedChannel(ch, handler.TypedEnqueueRequestsFromMapFunc(users))
 }
 
 // NeedLeaderElection: only the leader's controllers consume the events.
@@ -90,11 +101,13 @@ func (w *refWatch) Start(ctx context.Context) error {
 	return nil
 }
 
-// run follows ns from now on, starting over whenever the watch ends.
+// run follows ns from now on, starting over whenever the watch ends. The
+// first start needs no catching up: every Account and provider is reconciled
+// when the controllers start.
 func (w *refWatch) run(ctx context.Context, ns string) {
 	logger := log.FromContext(ctx).WithValues("watch", w.resource.Resource, "namespace", ns)
-	for ctx.Err() == nil {
-		if err := w.follow(ctx, ns); err != nil && ctx.Err() == nil {
+	for restart := false; ctx.Err() == nil; restart = true {
+		if err := w.follow(ctx, ns, restart); err != nil && ctx.Err() == nil {
 			logger.Info("Reference watch ended; starting again", "error", err.Error())
 		}
 		select {
@@ -105,8 +118,10 @@ func (w *refWatch) run(ctx context.Context, ns string) {
 }
 
 // follow watches from the current resource version until the watch expires
-// or fails for good. A list of one item gives that version cheaply.
-func (w *refWatch) follow(ctx context.Context, ns string) error {
+// or fails for good. A list of one item gives that version cheaply. After a
+// restart, what changed before that version is announced as missed once the
+// version is known, so users read it after it was made.
+func (w *refWatch) follow(ctx context.Context, ns string, restart bool) error {
 	ri := w.client.Resource(w.resource).Namespace(ns)
 	list, err := ri.List(ctx, metav1.ListOptions{Limit: 1})
 	if err != nil {
@@ -120,11 +135,14 @@ func (w *refWatch) follow(ctx context.Context, ns string) error {
 		return err
 	}
 	defer rw.Stop()
+	if restart {
+		w.publish(ctx, refChange{Namespace: ns, Missed: true})
+	}
 	for ev := range rw.ResultChan() {
 		switch ev.Type {
 		case watch.Added, watch.Modified, watch.Deleted:
 			if m, ok := ev.Object.(*metav1.PartialObjectMetadata); ok && !w.skip(m) {
-				w.publish(ctx, m)
+				w.publish(ctx, refChange{Namespace: m.Namespace, Name: m.Name})
 			}
 		case watch.Error:
 			return apierrors.FromObject(ev.Object)
@@ -133,13 +151,11 @@ func (w *refWatch) follow(ctx context.Context, ns string) error {
 	return ctx.Err()
 }
 
-// publish hands the object's identity to every subscriber.
-func (w *refWatch) publish(ctx context.Context, m *metav1.PartialObjectMetadata) {
-	id := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace}}
-	id.SetGroupVersionKind(w.resource.GroupVersion().WithKind(w.kind))
+// publish hands the change to every subscriber.
+func (w *refWatch) publish(ctx context.Context, c refChange) {
 	for _, ch := range w.outs {
 		select {
-		case ch <- event.GenericEvent{Object: client.Object(id)}:
+		case ch <- event.TypedGenericEvent[refChange]{Object: c}:
 		case <-ctx.Done():
 			return
 		}

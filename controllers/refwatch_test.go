@@ -37,3 +37,23 @@ var _ = Describe("Reference watches", func() {
 		waitReady(a)
 	})
 })
+
+// The reference watch keeps no objects, so when the apiserver expires it
+// (410 Gone after compaction) it cannot diff a relist against what it knew:
+// a change made while it was expired must still wake the Accounts it concerns.
+var _ = Describe("Reference watches across an expiry", func() {
+	It("wakes a stalled Account whose Secret appeared while the watch was expired", func() {
+		ns := newNamespace(nil)
+		namespacedProvider(upstreams["vectorCharts"], ns)
+		a := newAccount(upstreams["vectorCharts"], ns, "gap-password")
+		a.Spec.VectorCharts.PasswordSecretRef = &v1alpha1.SecretKeySelector{Name: "owner-password", Key: "password"}
+		Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
+		waitCondition(a, v1alpha1.ConditionStalled, metav1.ConditionTrue, "")
+
+		held := expiry.expire()
+		Eventually(held).Should(BeClosed(), "the reference watch must end and list again")
+		createSecret(ns, "owner-password", map[string]string{"password": "Late-but-strong-passw0rd!"})
+		expiry.release()
+		waitReady(a)
+	})
+})

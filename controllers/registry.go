@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -27,19 +28,35 @@ type Registry struct {
 	Timeout  time.Duration
 
 	mu      sync.Mutex
-	entries map[string]*registryEntry
+	entries map[registryKey]*registryEntry
+}
+
+// registryKey names a provider object in the registry.
+type registryKey struct {
+	kind v1alpha1.ProviderKind
+	types.NamespacedName
+}
+
+func providerKey(p v1alpha1.ProviderObject) registryKey {
+	kind := v1alpha1.AccountProviderKind
+	if _, ok := p.(*v1alpha1.ClusterAccountProvider); ok {
+		kind = v1alpha1.ClusterAccountProviderKind
+	}
+	return registryKey{kind: kind, NamespacedName: client.ObjectKeyFromObject(p)}
+}
+
+// registryVersion is what a provider was built from: a change to any part
+// builds it again.
+type registryVersion struct {
+	generation                int64
+	credentialsRV, caBundleRV string // resource versions of the Secrets
 }
 
 type registryEntry struct {
-	version  string
+	version  registryVersion
 	kind     provider.Kind
 	provider provider.Provider
 	limiter  *rate.Limiter
-}
-
-// providerKey names a provider object in the registry.
-func providerKey(p v1alpha1.ProviderObject) string {
-	return fmt.Sprintf("%T/%s/%s", p, p.GetNamespace(), p.GetName())
 }
 
 // Cached returns the provider built for p's current generation, if any: the
@@ -48,7 +65,7 @@ func (r *Registry) Cached(p v1alpha1.ProviderObject) (provider.Provider, provide
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e := r.entries[providerKey(p)]
-	if e == nil || e.version == "" || !sameGeneration(e.version, p) {
+	if e == nil || e.version.generation != p.GetGeneration() {
 		return nil, nil, false
 	}
 	return e.provider, e.kind, true
@@ -78,16 +95,16 @@ func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (provid
 	if err != nil {
 		return nil, kind, err
 	}
-	version := fmt.Sprintf("%d/%s/%s", p.GetGeneration(), credsRV, caRV)
+	version := registryVersion{generation: p.GetGeneration(), credentialsRV: credsRV, caBundleRV: caRV}
 	return r.build(p, kind, version, creds, caPEM)
 }
 
-func (r *Registry) build(p v1alpha1.ProviderObject, kind provider.Kind, version string,
+func (r *Registry) build(p v1alpha1.ProviderObject, kind provider.Kind, version registryVersion,
 	creds map[string][]byte, caPEM []byte) (provider.Provider, provider.Kind, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.entries == nil {
-		r.entries = map[string]*registryEntry{}
+		r.entries = map[registryKey]*registryEntry{}
 	}
 	key := providerKey(p)
 	e := r.entries[key]
@@ -112,10 +129,10 @@ func (r *Registry) build(p v1alpha1.ProviderObject, kind provider.Kind, version 
 }
 
 // Forget drops a deleted provider object.
-func (r *Registry) Forget(key string) {
+func (r *Registry) Forget(p v1alpha1.ProviderObject) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.entries, key)
+	delete(r.entries, providerKey(p))
 }
 
 // readSecret reads a Secret a provider refers to in field.
@@ -162,17 +179,11 @@ func (r *Registry) httpClient(limiter *rate.Limiter, caPEM []byte) (*http.Client
 	}
 	timeout := r.Timeout
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = DefaultUpstreamTimeout
 	}
 	c := httpapi.NewHTTPClient(timeout, tlsConfig)
 	c.Transport = &limitedTransport{next: c.Transport, limiter: limiter}
 	return c, nil
-}
-
-func sameGeneration(version string, p v1alpha1.ProviderObject) bool {
-	var gen int64
-	_, _ = fmt.Sscanf(version, "%d/", &gen)
-	return gen == p.GetGeneration()
 }
 
 // limitedTransport waits for the provider's shared token bucket before every

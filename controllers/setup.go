@@ -3,9 +3,11 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -20,7 +22,7 @@ import (
 // Field indexes.
 const (
 	indexProvider  = "accounts.operator.dev/provider"  // Account → "<Kind>/<namespace>/<name>"
-	indexRefs      = "accounts.operator.dev/refs"      // Account → "secret/<name>", "configmap/<name>"
+	indexRefs      = "accounts.operator.dev/refs"      // Account → refIndexValue of each reference
 	indexCredsRef  = "accounts.operator.dev/secrets"   // provider → "<namespace>/<name>" of its Secrets
 	indexNamespace = "accounts.operator.dev/clusterns" // Account using a ClusterAccountProvider → namespace
 )
@@ -49,8 +51,8 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 			builder.WithPredicates(providerUsabilityChanged())).
 		Watches(&corev1.Namespace{}, r.byIndex(indexNamespace, func(o client.Object) string { return o.GetName() }),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
-		WatchesRawSource(refs.secrets.source(r.byRef("secret"))).
-		WatchesRawSource(refs.configMaps.source(r.byRef("configmap"))).
+		WatchesRawSource(refs.secrets.source(r.byRef(refSecret))).
+		WatchesRawSource(refs.configMaps.source(r.byRef(refConfigMap))).
 		WithOptions(opts).
 		Named("account").
 		Complete(r)
@@ -71,21 +73,28 @@ func (r *AccountReconciler) byIndex(index string, value func(client.Object) stri
 	})
 }
 
-// byRef maps a referenced Secret or ConfigMap to the Accounts in its namespace
-// that refer to it.
-func (r *AccountReconciler) byRef(kind string) handler.EventHandler {
-	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+// byRef maps a changed Secret or ConfigMap to the Accounts in its namespace
+// that refer to it; changes missed in a namespace, to every Account there
+// that refers to any object of that kind.
+func (r *AccountReconciler) byRef(kind refKind) handler.TypedMapFunc[refChange, reconcile.Request] {
+	return func(ctx context.Context, c refChange) []reconcile.Request {
+		opts := []client.ListOption{client.InNamespace(c.Namespace)}
+		if !c.Missed {
+			opts = append(opts, client.MatchingFields{indexRefs: refIndexValue(kind, c.Name)})
+		}
 		var list v1alpha1.AccountList
-		if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
-			client.MatchingFields{indexRefs: kind + "/" + o.GetName()}); err != nil {
+		if err := r.List(ctx, &list, opts...); err != nil {
 			return nil
 		}
 		out := make([]reconcile.Request, 0, len(list.Items))
 		for _, a := range list.Items {
+			if c.Missed && len(r.references(&a, kind)) == 0 {
+				continue
+			}
 			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
 		}
 		return out
-	})
+	}
 }
 
 func accountProviderKey(o client.Object) []string {
@@ -112,21 +121,42 @@ func clusterNamespace(o client.Object) []string {
 	return []string{a.Namespace}
 }
 
-// accountRefs lists every Secret and ConfigMap an Account refers to, as its
-// upstream's kind names them.
+// refKind is a kind of object an Account refers to by name.
+type refKind string
+
+const (
+	refSecret    refKind = "secret"
+	refConfigMap refKind = "configmap"
+)
+
+// refIndexValue is the indexRefs value of one reference.
+func refIndexValue(kind refKind, name string) string { return string(kind) + "/" + name }
+
+// accountRefs lists every Secret and ConfigMap an Account refers to.
 func (r *AccountReconciler) accountRefs(o client.Object) []string {
 	a := o.(*v1alpha1.Account)
+	var out []string
+	for _, kind := range []refKind{refSecret, refConfigMap} {
+		for _, name := range r.references(a, kind) {
+			out = append(out, refIndexValue(kind, name))
+		}
+	}
+	return out
+}
+
+// references names the objects of kind an Account refers to, as its
+// upstream's kind names them.
+func (r *AccountReconciler) references(a *v1alpha1.Account, kind refKind) []string {
 	var out []string
 	for _, k := range r.Registry.Kinds {
 		if !k.Wants(a) {
 			continue
 		}
 		secrets, configMaps := k.References(a)
-		for _, s := range secrets {
-			out = append(out, "secret/"+s)
-		}
-		for _, c := range configMaps {
-			out = append(out, "configmap/"+c)
+		if kind == refSecret {
+			out = append(out, secrets...)
+		} else {
+			out = append(out, configMaps...)
 		}
 	}
 	return out
@@ -148,37 +178,55 @@ func (r *ProviderReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches
 		Complete(r)
 }
 
-func (r *ProviderReconciler) bySecret() handler.EventHandler {
-	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+// bySecret maps a changed Secret to the providers that use it; changes missed
+// in a namespace, to every provider that uses a Secret there.
+func (r *ProviderReconciler) bySecret() handler.TypedMapFunc[refChange, reconcile.Request] {
+	return func(ctx context.Context, c refChange) []reconcile.Request {
+		var opts []client.ListOption
+		if !c.Missed {
+			opts = append(opts, client.MatchingFields{indexCredsRef: types.NamespacedName{Namespace: c.Namespace, Name: c.Name}.String()})
+		}
 		list := r.NewList()
-		if err := r.List(ctx, list, client.MatchingFields{indexCredsRef: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+		if err := r.List(ctx, list, opts...); err != nil {
 			return nil
 		}
 		items, err := meta.ExtractList(list)
 		if err != nil {
 			return nil
 		}
+		inScope := func(k types.NamespacedName) bool { return c.Namespace == "" || k.Namespace == c.Namespace }
 		out := make([]reconcile.Request, 0, len(items))
 		for _, it := range items {
-			if co, ok := it.(client.Object); ok {
-				out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(co)})
+			p, ok := it.(v1alpha1.ProviderObject)
+			if !ok || c.Missed && !slices.ContainsFunc(r.secrets(p), inScope) {
+				continue
 			}
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(p)})
 		}
 		return out
-	})
+	}
 }
 
-// providerSecrets lists the "<namespace>/<name>" of a provider's Secrets.
+// providerSecrets is the indexCredsRef value: "<namespace>/<name>" of each of
+// a provider's Secrets.
 func (r *ProviderReconciler) providerSecrets(o client.Object) []string {
-	p := o.(v1alpha1.ProviderObject)
-	spec := p.ProviderSpec()
 	var out []string
+	for _, k := range r.secrets(o.(v1alpha1.ProviderObject)) {
+		out = append(out, k.String())
+	}
+	return out
+}
+
+// secrets names a provider's credentials and CA bundle Secrets.
+func (r *ProviderReconciler) secrets(p v1alpha1.ProviderObject) []types.NamespacedName {
+	spec := p.ProviderSpec()
+	var out []types.NamespacedName
 	if kind := r.Registry.Kinds.For(spec); kind != nil {
 		_, ref := kind.Endpoint(spec)
-		out = append(out, p.SecretNamespace(ref.Namespace)+"/"+string(ref.Name))
+		out = append(out, types.NamespacedName{Namespace: p.SecretNamespace(ref.Namespace), Name: string(ref.Name)})
 	}
 	if ca := spec.CABundleSecretRef; ca != nil {
-		out = append(out, p.SecretNamespace(ca.Namespace)+"/"+string(ca.Name))
+		out = append(out, types.NamespacedName{Namespace: p.SecretNamespace(ca.Namespace), Name: string(ca.Name)})
 	}
 	return out
 }

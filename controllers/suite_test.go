@@ -146,7 +146,9 @@ func startManager() {
 	mgrMu.Lock()
 	defer mgrMu.Unlock()
 	registry = prometheus.NewRegistry()
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	mgrCfg := rest.CopyConfig(cfg)
+	mgrCfg.Wrap(expiry.wrap)
+	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controllers.CacheOptions(nil),
 		Metrics:                metricsserver.Options{BindAddress: "0"},

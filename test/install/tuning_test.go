@@ -19,15 +19,17 @@ var _ = Describe("The chart's tuning values", func() {
 			fmt.Sprintf("--kube-api-burst=%d", controllers.DefaultKubeAPIBurst),
 			"--default-poll-interval="+shortDuration(controllers.DefaultPollInterval.String()),
 			"--upstream-timeout="+shortDuration(controllers.DefaultUpstreamTimeout.String()),
+			"--reconcile-timeout="+shortDuration(controllers.DefaultReconcileTimeout.String()),
 			"--scp-provisioning-grace="+shortDuration(scp.DefaultProvisioningGrace.String()),
 		))
 		Expect(managerArgs(splitManifest(helmTemplate("tuning.maxConcurrentReconciles=8",
-			"tuning.defaultPollInterval=30m")))).To(ContainElements(
-			"--max-concurrent-reconciles=8", "--default-poll-interval=30m"))
+			"tuning.defaultPollInterval=30m", "tuning.reconcileTimeout=10m")))).To(ContainElements(
+			"--max-concurrent-reconciles=8", "--default-poll-interval=30m", "--reconcile-timeout=10m"))
 	})
 
 	It("refuses a malformed duration or a zero worker count", func() {
-		for _, set := range []string{"tuning.defaultPollInterval=ten minutes", "tuning.maxConcurrentReconciles=0"} {
+		for _, set := range []string{"tuning.defaultPollInterval=ten minutes", "tuning.reconcileTimeout=5",
+			"tuning.maxConcurrentReconciles=0"} {
 			Expect(helmTemplateResult(set).err).To(HaveOccurred(), set)
 		}
 	})
