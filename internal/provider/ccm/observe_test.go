@@ -141,7 +141,7 @@ func TestRenameOntoTakenName(t *testing.T) {
 	a.Spec.DisplayName = "taken"
 	o := e.observe(t, a)
 	_, err := e.prov.Update(context.Background(), e.req(a), o)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists || !strings.HasPrefix(err.Error(), "spec.displayName:") {
 		t.Errorf("Update onto a taken name = %v", err)
 	}

@@ -121,7 +121,7 @@ func TestUpdateRefusedMoveIsTerminal(t *testing.T) {
 	create(t, f, a)
 	a.Spec.SCP.ParentUnitID = "not-an-ou"
 	_, err := f.prov.Update(context.Background(), request(a), observe(t, f, a))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || !strings.HasPrefix(te.Message, "spec.scp.parentUnitID") {
 		t.Fatalf("Update = %v, want a terminal error naming spec.scp.parentUnitID", err)
 	}

@@ -169,7 +169,7 @@ func TestObserveRefusesForeignOrBadIDs(t *testing.T) {
 	c := e.created(t, newRequest(newAccount("owner", "owner@x.io"), resolver{}))
 	other := existing(c.ID, "someone-else@x.io")
 	_, err := e.p.Observe(ctxT(t), other)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec ||
 		!strings.Contains(err.Error(), "spec.vectorCharts.username") {
 		t.Errorf("username not in the account: %v", err)
