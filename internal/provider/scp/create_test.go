@@ -83,7 +83,7 @@ func TestCreateRequiresEmail(t *testing.T) {
 	}
 	// An account that exists already (adopted, or made before) is still read.
 	a.Status.AccountID = f.sb.CreateAccountDirect("no-email", "ou-one")
-	if obs := observe(t, f, a); !obs.Ready {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) {
 		t.Errorf("Observe of an existing account without spec.scp.email: %+v", obs)
 	}
 }

@@ -152,7 +152,7 @@ func TestThrottledCalls(t *testing.T) {
 		}
 		a := newAccount("reader")
 		a.Status.AccountID = f.sb.CreateAccountDirect("reader", "ou-one")
-		if obs := observe(t, f, a); !obs.Ready { // one of its two reads is refused once
+		if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) { // one of its two reads is refused once
 			t.Fatalf("Observe under throttling: %+v", obs)
 		}
 	}

@@ -20,7 +20,7 @@ func TestObserveInSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !obs.Exists || !obs.UpToDate || !obs.Ready || obs.Pending || len(obs.Drift) != 0 {
+	if !obs.Exists || !obs.UpToDate || !(obs.Readiness == provider.Ready) || (obs.Readiness == provider.Provisioning) || len(obs.Drift) != 0 {
 		t.Fatalf("observation %+v", obs)
 	}
 	for _, k := range []string{"accountID", "userID", "username", "password"} {
