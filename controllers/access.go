@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -131,24 +130,23 @@ func (r *AccountReconciler) namespaceMatches(ctx context.Context, name string, s
 	return s.Matches(labels.Set(ns.Labels)), nil
 }
 
-// errProviderPending: the provider has not been verified yet; wait for it.
-var errProviderPending = errors.New("waiting for the provider's credentials to be verified")
-
 // providerReady: an unverified provider is waited for, an unreachable one is
 // retried, and bad credentials stall the Account until the provider recovers
-// (the provider watch re-queues it then).
+// (the provider watch re-queues it then). The provider controller writes
+// Unreachable for every transient verification failure (see verify).
 func providerReady(a *v1alpha1.Account, obj v1alpha1.ProviderObject) error {
 	c := meta.FindStatusCondition(obj.ProviderStatus().Conditions, v1alpha1.ConditionReady)
+	msg := fmt.Sprintf("spec.providerRef: %s %q is not Ready%s", a.Spec.ProviderRef.Kind, obj.GetName(), conditionSuffix(c))
 	switch {
 	case c == nil || c.ObservedGeneration != obj.GetGeneration():
-		return errProviderPending
+		return provider.Pending(v1alpha1.ReasonProviderNotReady,
+			"waiting for the provider's credentials to be verified", waitRequeue)
 	case c.Status == metav1.ConditionTrue:
 		return nil
 	case c.Reason == v1alpha1.ReasonUnreachable:
-		return fmt.Errorf("spec.providerRef: %s %q is not Ready%s", a.Spec.ProviderRef.Kind, obj.GetName(), conditionSuffix(c))
+		return provider.Transient(v1alpha1.ReasonUnreachable, msg, nil)
 	}
-	return provider.Terminalf(v1alpha1.ReasonProviderNotReady, "spec.providerRef: %s %q is not Ready%s",
-		a.Spec.ProviderRef.Kind, obj.GetName(), conditionSuffix(c))
+	return provider.Terminal(v1alpha1.ReasonProviderNotReady, msg, nil)
 }
 
 func upstreamName(k provider.Kind) string {

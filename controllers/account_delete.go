@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -13,24 +12,24 @@ import (
 
 // finalize deletes (or orphans) the upstream account, waiting for asynchronous
 // deletes to finish, then lets the Account go.
-func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (ctrl.Result, *outcome, error) {
+func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, error) {
 	a := p.a
 	if !controllerutil.ContainsFinalizer(a, Finalizer) {
-		return ctrl.Result{}, nil, nil
+		return nil, nil
 	}
 	if a.Annotations[v1alpha1.AnnotationPaused] == "true" {
-		o := outcome{PhasePaused, v1alpha1.ReasonPaused, "deletion waits: the paused annotation stops all upstream calls"}
-		return ctrl.Result{}, &o, nil
+		o := paused("deletion waits: the paused annotation stops all upstream calls")
+		return &o, nil
 	}
 	if a.Spec.DeletionPolicy == v1alpha1.DeletionOrphan || (a.Status.AccountID == "" && a.Status.PendingCreate == nil) {
 		if a.Status.AccountID != "" {
-			r.Events.normal(a, "Orphaned", fmt.Sprintf("left upstream account %s in place (deletionPolicy Orphan)", a.Status.AccountID))
+			p.event("Orphaned", fmt.Sprintf("left upstream account %s in place (deletionPolicy Orphan)", a.Status.AccountID))
 		}
-		return r.release(ctx, a)
+		return nil, r.release(ctx, a)
 	}
 	b, err := r.resolveProvider(ctx, a)
 	if err != nil {
-		return r.fail(ctx, a, err)
+		return nil, err
 	}
 	p.b = b
 	p.req = r.deleteRequest(a)
@@ -38,32 +37,30 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (ctrl.Result,
 		id, err := b.provider.Find(ctx, p.req)
 		if err != nil || id == "" {
 			if err != nil {
-				return r.fail(ctx, a, err)
+				return nil, err
 			}
-			return r.release(ctx, a)
+			return nil, r.release(ctx, a)
 		}
 		a.Status.AccountID = id
 	}
 	done, err := b.provider.Delete(ctx, p.req)
 	if err != nil {
-		return r.fail(ctx, a, err)
+		return nil, err
 	}
 	if !done {
-		o := progressing(v1alpha1.ReasonDeleting, fmt.Sprintf("waiting for upstream account %s to be deleted", a.Status.AccountID))
-		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
+		return progressing(v1alpha1.ReasonDeleting, fmt.Sprintf("waiting for upstream account %s to be deleted",
+			a.Status.AccountID)).after(jitter(pendingRequeue)), nil
 	}
-	r.Events.normal(a, "Deleted", fmt.Sprintf("deleted upstream account %s", a.Status.AccountID))
-	return r.release(ctx, a)
+	p.event("Deleted", fmt.Sprintf("deleted upstream account %s", a.Status.AccountID))
+	return nil, r.release(ctx, a)
 }
 
 // release removes the finalizer; the owned connection Secret goes with the Account.
-func (r *AccountReconciler) release(ctx context.Context, a *v1alpha1.Account) (ctrl.Result, *outcome, error) {
+func (r *AccountReconciler) release(ctx context.Context, a *v1alpha1.Account) error {
 	if controllerutil.RemoveFinalizer(a, Finalizer) {
-		if err := r.Update(ctx, a); err != nil {
-			return ctrl.Result{}, nil, err
-		}
+		return r.Update(ctx, a)
 	}
-	return ctrl.Result{}, nil, nil
+	return nil
 }
 
 // deleteRequest is the provider's view of an Account being deleted; its

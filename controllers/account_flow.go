@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -15,10 +14,10 @@ import (
 
 // lifecycle creates or adopts the upstream account, then observes it and
 // corrects drift.
-func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result, *outcome, error) {
+func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (*outcome, error) {
 	conn, err := loadConnection(ctx, r.Client, r.APIReader, p.a)
 	if err != nil {
-		return ctrl.Result{}, nil, err
+		return nil, err
 	}
 	conn.writes = r.ownWrites
 	p.conn = conn
@@ -26,12 +25,12 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (ctrl.Result
 		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
 	if p.a.Status.AccountID == "" && !p.fresh {
 		if err := r.refreshStatus(ctx, p); err != nil {
-			return ctrl.Result{}, nil, err
+			return nil, err
 		}
 	}
 	if p.a.Status.AccountID == "" {
 		if err := r.ensureCreated(ctx, p); err != nil {
-			return ctrl.Result{}, nil, err
+			return nil, err
 		}
 	}
 	return r.sync(ctx, p)
@@ -62,7 +61,7 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 			return err
 		}
 		a.Status.AccountID = a.Spec.ExternalID
-		r.Events.normal(a, "Adopted", fmt.Sprintf("adopting upstream account %s from spec.externalID", a.Spec.ExternalID))
+		p.event("Adopted", fmt.Sprintf("adopting upstream account %s from spec.externalID", a.Spec.ExternalID))
 		return nil
 	}
 	if a.Status.PendingCreate != nil {
@@ -72,7 +71,7 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 		}
 		if id != "" {
 			a.Status.AccountID, a.Status.PendingCreate = id, nil
-			r.Events.normal(a, "Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
+			p.event("Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
 			return nil
 		}
 	}
@@ -118,30 +117,28 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	if c.Status != nil {
 		c.Status(&a.Status)
 	}
-	r.Events.normal(a, "Created", fmt.Sprintf("created upstream account %s", c.ID))
+	p.event("Created", fmt.Sprintf("created upstream account %s", c.ID))
 	return nil
 }
 
 // sync observes the account, corrects drift, publishes outputs and decides
 // when to look again.
-func (r *AccountReconciler) sync(ctx context.Context, p *pass) (ctrl.Result, *outcome, error) {
+func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error) {
 	a := p.a
 	obs, err := p.b.provider.Observe(ctx, p.req)
 	if err != nil {
-		return ctrl.Result{}, nil, err
+		return nil, err
 	}
 	if !obs.Exists {
-		o := stalled(v1alpha1.ReasonNotFoundUpstream, fmt.Sprintf("upstream account %s no longer exists; "+
-			"delete the Account and apply it again to create a new one", a.Status.AccountID))
-		return ctrl.Result{}, &o, nil
+		return nil, provider.NotFound("upstream account %s no longer exists; "+
+			"delete the Account and apply it again to create a new one", a.Status.AccountID)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
-	if obs.Failed {
+	if obs.Readiness == provider.Failed {
 		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
-			return ctrl.Result{}, nil, err
+			return nil, err
 		}
-		o := stalled(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message)
-		return ctrl.Result{}, &o, nil
+		return nil, provider.Terminal(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message, nil)
 	}
 	book := planDrift(a.Status.Drift, a.Generation, a.Annotations[v1alpha1.AnnotationReconcileRequestedAt], obs.Drift)
 	updated := false
@@ -150,19 +147,19 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (ctrl.Result, *ou
 	if !obs.UpToDate && (len(book.write) > 0 || len(obs.Drift) == 0) {
 		obs.Drift = book.write
 		if err := r.update(ctx, p, obs, &book); err != nil {
-			return ctrl.Result{}, nil, err
+			return nil, err
 		}
 		updated = true
 	}
 	a.Status.Drift = book.status()
 	if len(book.newlyStuck) > 0 {
-		r.Events.warn(a, v1alpha1.ReasonUpdateNotApplied, notAppliedMessage(book.newlyStuck))
+		p.warning(v1alpha1.ReasonUpdateNotApplied, notAppliedMessage(book.newlyStuck))
 	}
 	if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
-		return ctrl.Result{}, nil, err
+		return nil, err
 	}
 	a.Status.ConnectionSecretName = a.ConnectionSecretName()
-	return r.next(p, obs, updated)
+	return r.next(p, obs, updated), nil
 }
 
 func (r *AccountReconciler) update(ctx context.Context, p *pass, obs provider.Observation, book *driftBook) error {
@@ -174,10 +171,10 @@ func (r *AccountReconciler) update(ctx context.Context, p *pass, obs provider.Ob
 	book.wrote()
 	r.record(p, "", u.Details, u.Status)
 	if len(obs.Drift) > 0 {
-		r.Events.normal(p.a, "Updated", "corrected upstream drift in "+strings.Join(obs.Drift, ", "))
+		p.event("Updated", "corrected upstream drift in "+strings.Join(obs.Drift, ", "))
 	}
 	for _, n := range u.Notes {
-		r.Events.normal(p.a, n.Reason, n.Message)
+		p.event(n.Reason, n.Message)
 	}
 	return nil
 }
@@ -196,31 +193,35 @@ func (r *AccountReconciler) record(p *pass, state string, details map[string][]b
 	}
 }
 
-// next sets the outcome and the requeue: pending work soon, steady state at
-// the provider's poll interval, both jittered.
-func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool) (ctrl.Result, *outcome, error) {
-	poll := pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval)
-	if !obs.Ready || obs.Pending {
-		msg := obs.Message
-		if msg == "" {
-			msg = "waiting for the upstream account to become ready"
-		}
-		o := progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), msg)
-		if !obs.Pending {
-			// Not usable upstream and nothing under way (e.g. deactivated by
-			// an administrator): look again at the poll interval, not in a loop.
-			return ctrl.Result{RequeueAfter: jitter(poll)}, &o, nil
-		}
-		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
+// next is the outcome of a pass that reached the upstream, with when to look
+// again: pending work soon, steady state at the provider's poll interval, both
+// jittered.
+func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool) *outcome {
+	poll := jitter(pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval))
+	switch obs.Readiness {
+	case provider.Provisioning:
+		return progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), messageOr(obs.Message)).
+			after(jitter(pendingRequeue))
+	case provider.Unusable:
+		// Not usable upstream and nothing under way (e.g. deactivated by an
+		// administrator): look again at the poll interval, not in a loop.
+		return progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), messageOr(obs.Message)).after(poll)
 	}
 	o := ready(fmt.Sprintf("upstream account %s is ready", p.a.Status.AccountID))
 	if d := p.a.Status.Drift; d != nil && len(d.NotApplied) > 0 {
-		o = outcome{PhaseUnsynced, v1alpha1.ReasonUpdateNotApplied, notAppliedMessage(d.NotApplied)}
+		o = outcome{phase: PhaseUnsynced, reason: v1alpha1.ReasonUpdateNotApplied, message: notAppliedMessage(d.NotApplied)}
 	}
 	if updated {
-		return ctrl.Result{RequeueAfter: jitter(pendingRequeue)}, &o, nil
+		return o.after(jitter(pendingRequeue)) // confirm the update took
 	}
-	return ctrl.Result{RequeueAfter: jitter(poll)}, &o, nil
+	return o.after(poll)
+}
+
+func messageOr(msg string) string {
+	if msg != "" {
+		return msg
+	}
+	return "waiting for the upstream account to become ready"
 }
 
 // reasonOr is the provider's reason for an observation, or the default one.

@@ -49,7 +49,7 @@ func providerRuntimeCases() []badCase {
 	gateway := []answer{{op: "*", status: 503, header: map[string]string{"Content-Type": "text/html"}, body: htmlPage}}
 	return []badCase{
 		{name: "ccm-credentials-secret-missing", object: "AccountProvider credentials Secret that does not exist",
-			want: down(v1alpha1.ReasonCredentialsMissing, "spec.ccm.credentialsSecretRef: Secret <ns>/creds cannot be read"), setup: creds("ccm", nil)},
+			want: down(v1alpha1.ReasonCredentialsMissing, "spec.ccm.credentialsSecretRef: Secret <ns>/creds not found"), setup: creds("ccm", nil)},
 		{name: "ccm-credentials-key-missing", object: `CCM credentials Secret without key "password"`,
 			want:  down(v1alpha1.ReasonCredentialsMissing, `credentials Secret <ns>/creds lacks key "password"`),
 			setup: creds("ccm", map[string]string{"username": ccmUser})},
@@ -72,7 +72,7 @@ func providerRuntimeCases() []badCase {
 			want:  down(v1alpha1.ReasonUnauthorized, "HTTP 401"),
 			setup: creds("vectorCharts", map[string]string{"token": "wrong-token-0003"})},
 		{name: "cabundle-secret-missing", object: "spec.caBundleSecretRef naming a Secret that does not exist",
-			want: down(v1alpha1.ReasonCredentialsMissing, "spec.caBundleSecretRef: Secret <ns>/ca cannot be read"), setup: caBundle(nil)},
+			want: down(v1alpha1.ReasonCredentialsMissing, "spec.caBundleSecretRef: Secret <ns>/ca not found"), setup: caBundle(nil)},
 		{name: "cabundle-key-missing", object: `spec.caBundleSecretRef Secret without key "ca.crt"`,
 			want:  down(v1alpha1.ReasonInvalidSpec, `spec.caBundleSecretRef: Secret ca lacks key "ca.crt"`),
 			setup: caBundle(map[string]string{"tls.crt": "-----BEGIN CERTIFICATE-----"})},
@@ -93,7 +93,7 @@ func providerRuntimeCases() []badCase {
 			want:  down(v1alpha1.ReasonUnreachable, "HTTP 503: <!DOCTYPE html>"),
 			setup: withProvider("scp", func(e *caseEnv) { e.good("scp", gateway...) })},
 		{name: "clusterprovider-secret-namespace-missing", object: "ClusterAccountProvider credentials in a namespace that does not exist",
-			want: down(v1alpha1.ReasonCredentialsMissing, "Secret no-such-namespace/creds cannot be read"),
+			want: down(v1alpha1.ReasonCredentialsMissing, "Secret no-such-namespace/creds not found"),
 			setup: func(e *caseEnv) {
 				e.clusterProvider("vectorCharts", "no-such-namespace", nil)
 				e.account("vectorCharts", func(a *v1alpha1.Account) { a.Spec.ProviderRef = clusterRef(e) })

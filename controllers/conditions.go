@@ -1,6 +1,8 @@
 package controllers
 
 import (
+	"time"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,25 +22,42 @@ const (
 	PhaseUnsynced                 // usable, but an accepted update did not show upstream
 )
 
-// outcome is what a reconcile found: a phase, a reason and a message.
+// outcome is what a pass found: a phase, a reason, a message, and when to
+// run again (0: only when a watch brings the Account back).
 type outcome struct {
 	phase   Phase
 	reason  string
 	message string
+	requeue time.Duration
 }
 
-func ready(msg string) outcome { return outcome{PhaseReady, v1alpha1.ReasonAvailable, msg} }
-func progressing(reason, msg string) outcome {
-	return outcome{PhaseProgressing, reason, msg}
+// after is o with a requeue.
+func (o outcome) after(d time.Duration) *outcome {
+	o.requeue = d
+	return &o
 }
-func stalled(reason, msg string) outcome { return outcome{PhaseStalled, reason, msg} }
-func failing(reason, msg string) outcome { return outcome{PhaseError, reason, msg} }
+
+func ready(msg string) outcome {
+	return outcome{phase: PhaseReady, reason: v1alpha1.ReasonAvailable, message: msg}
+}
+func progressing(reason, msg string) outcome {
+	return outcome{phase: PhaseProgressing, reason: reason, message: msg}
+}
+func stalled(reason, msg string) outcome {
+	return outcome{phase: PhaseStalled, reason: reason, message: msg}
+}
+func failing(reason, msg string) outcome {
+	return outcome{phase: PhaseError, reason: reason, message: msg}
+}
+func paused(msg string) outcome {
+	return outcome{phase: PhasePaused, reason: v1alpha1.ReasonPaused, message: msg}
+}
 
 // SetConditions writes the four conditions one reconcile ending in phase p
 // writes. It is exported for the GitOps health checks' tests, which judge the
 // conditions the operator really writes.
 func SetConditions(a *v1alpha1.Account, p Phase, reason, msg string) {
-	setConditions(a, outcome{p, reason, msg})
+	setConditions(a, outcome{phase: p, reason: reason, message: msg})
 }
 
 // setConditions writes Ready, Synced, Reconciling and Stalled from o, keeping

@@ -12,14 +12,14 @@ type EventSink struct {
 	Recorder events.EventRecorder // nil: events are dropped (unit tests)
 }
 
-func (s EventSink) normal(obj runtime.Object, reason, msg string) {
-	if s.Recorder != nil {
-		s.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, reason, reason, "%s", msg)
+// record records one event; only the reporter calls it.
+func (s EventSink) record(obj runtime.Object, n note) {
+	if s.Recorder == nil {
+		return
 	}
-}
-
-func (s EventSink) warn(obj runtime.Object, reason, msg string) {
-	if s.Recorder != nil {
-		s.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, reason, reason, "%s", msg)
+	typ := corev1.EventTypeNormal
+	if n.warning {
+		typ = corev1.EventTypeWarning
 	}
+	s.Recorder.Eventf(obj, nil, typ, n.reason, n.reason, "%s", n.message)
 }

@@ -32,7 +32,7 @@ type ProviderReconciler struct {
 	DefaultPollInterval time.Duration
 }
 
-// Reconcile verifies one provider object.
+// Reconcile verifies one provider object, and runs its probe when asked.
 func (r *ProviderReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	p := r.New()
 	if err := r.Get(ctx, req.NamespacedName, p); err != nil {
@@ -44,53 +44,59 @@ func (r *ProviderReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	before := p.ProviderStatus().DeepCopy()
-	cond := r.verify(ctx, p)
+	err := r.verify(ctx, p)
 	if requestedAt, ok := probeRequested(p); ok {
 		r.probe(ctx, p, requestedAt)
 	}
+	return r.report(ctx, p, before, err)
+}
+
+// report is the one place where a provider pass becomes its Ready condition,
+// the status write and the requeue.
+func (r *ProviderReconciler) report(ctx context.Context, p v1alpha1.ProviderObject, before *v1alpha1.AccountProviderStatus,
+	err error) (ctrl.Result, error) {
 	st := p.ProviderStatus()
 	st.ObservedGeneration = p.GetGeneration()
-	cond.ObservedGeneration = p.GetGeneration()
+	cond := metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, ObservedGeneration: p.GetGeneration(),
+		Reason: v1alpha1.ReasonVerified, Message: "credentials verified with an authenticated call"}
+	if err != nil {
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, providerReason(err), err.Error()
+		log.FromContext(ctx).Info("Provider not ready", "reason", cond.Reason, "error", err.Error())
+	}
 	meta.SetStatusCondition(&st.Conditions, cond)
 	if !equality.Semantic.DeepEqual(before, st) {
 		if err := r.Status().Update(ctx, p); err != nil {
 			return ctrl.Result{}, err
 		}
 	}
-	if cond.Status != metav1.ConditionTrue {
+	if err != nil {
 		return ctrl.Result{RequeueAfter: notReadyRecheck}, nil
 	}
 	return ctrl.Result{RequeueAfter: jitter(pollInterval(p.ProviderSpec(), r.DefaultPollInterval))}, nil
 }
 
 // verify builds the provider and makes one cheap authenticated call.
-func (r *ProviderReconciler) verify(ctx context.Context, p v1alpha1.ProviderObject) metav1.Condition {
+func (r *ProviderReconciler) verify(ctx context.Context, p v1alpha1.ProviderObject) error {
 	st := p.ProviderStatus()
 	prov, kind, err := r.Registry.Build(ctx, p)
 	if kind != nil {
 		st.Upstream = kind.Name()
 		st.URL, _ = kind.Endpoint(p.ProviderSpec())
 	}
-	if err == nil {
-		err = prov.Verify(ctx)
-	}
 	if err != nil {
-		log.FromContext(ctx).Info("Provider not ready", "reason", providerReason(err), "error", err.Error())
-		return metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse,
-			Reason: providerReason(err), Message: err.Error()}
+		return err
 	}
-	return metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue,
-		Reason: v1alpha1.ReasonVerified, Message: "credentials verified with an authenticated call"}
+	return prov.Verify(ctx)
 }
 
-// providerReason maps a verification failure to the provider's Ready reason.
+// providerReason is the provider's Ready reason for a failure: its own for a
+// terminal one (Unauthorized, CredentialsMissing, InvalidSpec, ...), and
+// Unreachable for every transient one, which is what Accounts retry on.
 func providerReason(err error) string {
-	switch r := provider.Reason(err); r {
-	case "UpstreamError":
-		return v1alpha1.ReasonUnreachable
-	default:
-		return r
+	if f := provider.Failure(err); f.Class == provider.ClassTerminal {
+		return f.Reason
 	}
+	return v1alpha1.ReasonUnreachable
 }
 
 func pollInterval(spec *v1alpha1.AccountProviderSpec, def time.Duration) time.Duration {

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -139,8 +140,11 @@ func (r *Registry) Forget(p v1alpha1.ProviderObject) {
 func (r *Registry) readSecret(ctx context.Context, field, ns, name string) (map[string][]byte, string, error) {
 	var s corev1.Secret
 	if err := r.Reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
-		return nil, "", provider.Terminal(v1alpha1.ReasonCredentialsMissing,
-			fmt.Sprintf("%s: Secret %s/%s cannot be read", field, ns, name), client.IgnoreNotFound(err))
+		if apierrors.IsNotFound(err) {
+			return nil, "", provider.Terminalf(v1alpha1.ReasonCredentialsMissing, "%s: Secret %s/%s not found", field, ns, name)
+		}
+		// The API server's trouble (a timeout, a 5xx): transient, not the user's.
+		return nil, "", fmt.Errorf("%s: read Secret %s/%s: %w", field, ns, name, err)
 	}
 	return s.Data, s.ResourceVersion, nil
 }

@@ -5,13 +5,17 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
 )
 
 // resolver reads Secrets and ConfigMaps in one namespace, the Account's own:
-// an Account can never name an object in another namespace.
+// an Account can never name an object in another namespace. Its failures are
+// classified here: a missing object or key is terminal (the watches bring the
+// Account back when it appears), anything else is the API server's trouble.
 type resolver struct {
 	reader    client.Reader
 	namespace string
@@ -20,11 +24,11 @@ type resolver struct {
 func (r resolver) SecretKey(ctx context.Context, sel v1alpha1.SecretKeySelector) ([]byte, error) {
 	var s corev1.Secret
 	if err := r.reader.Get(ctx, client.ObjectKey{Namespace: r.namespace, Name: string(sel.Name)}, &s); err != nil {
-		return nil, fmt.Errorf("Secret %q: %w", sel.Name, err)
+		return nil, readError("Secret", string(sel.Name), err)
 	}
 	v, ok := s.Data[string(sel.Key)]
 	if !ok {
-		return nil, fmt.Errorf("Secret %q has no key %q", sel.Name, sel.Key)
+		return nil, provider.MissingRef("Secret %q has no key %q", sel.Name, sel.Key)
 	}
 	return v, nil
 }
@@ -32,7 +36,7 @@ func (r resolver) SecretKey(ctx context.Context, sel v1alpha1.SecretKeySelector)
 func (r resolver) ConfigMapKey(ctx context.Context, sel v1alpha1.ConfigMapKeySelector) ([]byte, error) {
 	var cm corev1.ConfigMap
 	if err := r.reader.Get(ctx, client.ObjectKey{Namespace: r.namespace, Name: string(sel.Name)}, &cm); err != nil {
-		return nil, fmt.Errorf("ConfigMap %q: %w", sel.Name, err)
+		return nil, readError("ConfigMap", string(sel.Name), err)
 	}
 	if v, ok := cm.BinaryData[string(sel.Key)]; ok {
 		return v, nil
@@ -40,5 +44,12 @@ func (r resolver) ConfigMapKey(ctx context.Context, sel v1alpha1.ConfigMapKeySel
 	if v, ok := cm.Data[string(sel.Key)]; ok {
 		return []byte(v), nil
 	}
-	return nil, fmt.Errorf("ConfigMap %q has no key %q", sel.Name, sel.Key)
+	return nil, provider.MissingRef("ConfigMap %q has no key %q", sel.Name, sel.Key)
+}
+
+func readError(kind, name string, err error) error {
+	if apierrors.IsNotFound(err) {
+		return provider.Terminal(v1alpha1.ReasonInvalidSpec, fmt.Sprintf("%s %q", kind, name), err)
+	}
+	return fmt.Errorf("%s %q: %w", kind, name, err)
 }

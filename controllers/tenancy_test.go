@@ -84,7 +84,7 @@ var _ = Describe("Tenancy", func() {
 		p := &v1alpha1.AccountProvider{ObjectMeta: metav1.ObjectMeta{Namespace: mine, Name: "with-ca"}, Spec: spec}
 		Expect(k8sClient.Create(rootCtx, p)).To(Succeed())
 		got := waitProviderCond(p, metav1.ConditionFalse, v1alpha1.ReasonCredentialsMissing)
-		Expect(readyMessage(got)).To(ContainSubstring("Secret %s/%s cannot be read", mine, ca))
+		Expect(readyMessage(got)).To(ContainSubstring("Secret %s/%s not found", mine, ca))
 
 		createSecret(mine, ca, map[string]string{"ca.crt": selfSignedPEM()})
 		waitProviderCond(p, metav1.ConditionTrue, v1alpha1.ReasonVerified)
@@ -170,7 +170,7 @@ func checkProviderCreds(name string) {
 		Spec: s.spec(name, v1alpha1.SecretReference{Name: v1alpha1.ObjectName(secret)})}
 	Expect(k8sClient.Create(rootCtx, p)).To(Succeed())
 	got := waitProviderCond(p, metav1.ConditionFalse, v1alpha1.ReasonCredentialsMissing)
-	Expect(readyMessage(got)).To(ContainSubstring("Secret %s/%s cannot be read", mine, secret))
+	Expect(readyMessage(got)).To(ContainSubstring("Secret %s/%s not found", mine, secret))
 	for _, v := range otherCreds(name) {
 		if v != ccmUser {
 			Expect(s.rec[name].received(v)).To(BeFalse(), "B's credentials reached the upstream")

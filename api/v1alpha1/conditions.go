@@ -36,7 +36,10 @@ const (
 	ReasonCredentialsMissing = "CredentialsMissing"
 	ReasonUnauthorized       = "Unauthorized"
 	ReasonUnreachable        = "Unreachable"
-	ReasonVerified           = "Verified"
+	// ReasonUpstreamError: the upstream answered 429, a 5xx or a status it
+	// does not document; retried with backoff.
+	ReasonUpstreamError = "UpstreamError"
+	ReasonVerified      = "Verified"
 	// ReasonAccountBusy: the upstream account has a job under way (e.g. a
 	// VectorCharts delete job) that must end before this step.
 	ReasonAccountBusy = "AccountBusy"

@@ -1,143 +1,165 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// ErrNotFound: the upstream account does not exist.
-var ErrNotFound = errors.New("account not found upstream")
+// Class is what the state machine does with a failure.
+type Class int
 
-// TerminalError is a failure only a change of spec, referenced objects or
-// credentials can fix: the Account goes Stalled with Reason, and is not retried
-// in a hot loop.
-type TerminalError struct {
-	Reason  string // UpperCamel condition reason
-	Message string // names the field or cause; never a secret
-	Err     error
-}
+// Failure classes.
+const (
+	// ClassNone: no failure.
+	ClassNone Class = iota
+	// ClassNotFound: the upstream account is gone.
+	ClassNotFound
+	// ClassTerminal: only a change of the spec, a referenced object or the
+	// credentials helps; Stalled, no retry loop (watches bring it back).
+	ClassTerminal
+	// ClassTransient: back off and retry, honouring After when set.
+	ClassTransient
+	// ClassPending: not a failure; the upstream is busy or settling; look
+	// again after After.
+	ClassPending
+)
 
-func (e *TerminalError) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %v", e.Message, e.Err)
-	}
-	return e.Message
-}
-
-func (e *TerminalError) Unwrap() error { return e.Err }
-
-// Terminal builds a TerminalError.
-func Terminal(reason, message string, err error) error {
-	return &TerminalError{Reason: reason, Message: message, Err: err}
-}
-
-// Terminalf builds a TerminalError with a formatted message.
-func Terminalf(reason, format string, args ...any) error {
-	return &TerminalError{Reason: reason, Message: fmt.Sprintf(format, args...)}
-}
-
-// PendingError says the upstream is still settling or busy with something
-// that must end first (an account it does not list yet, a job under way on
-// the account): not a failure of the spec or the credentials, so it is
-// retried after After, like a transient error, with its own reason.
-type PendingError struct {
-	Reason  string        // UpperCamel condition reason
-	Message string        // names the account or job; never a secret
-	After   time.Duration // when to look again
-	// NotCreated: a create was refused and nothing was made upstream, so the
-	// controller drops its create marker: no later lookup may adopt an account
-	// this create did not make.
+// Error is a failure classified where it arose: its class, its v1alpha1
+// condition reason and a message for the user that names the field or cause
+// and never holds a secret. It is the only error type that carries a
+// classification; Classify maps everything else once.
+type Error struct {
+	Class   Class
+	Reason  string
+	Message string
+	// After is when to look again (Pending), or the upstream's Retry-After.
+	After time.Duration
+	// NotCreated: a failed create certainly made nothing upstream, so its
+	// write-ahead marker goes and no later lookup adopts an account it did
+	// not make.
 	NotCreated bool
+	Err        error
 }
 
-func (e *PendingError) Error() string { return e.Message }
+func (e *Error) Error() string {
+	switch {
+	case e.Err == nil:
+		return e.Message
+	case e.Message == "":
+		return e.Err.Error()
+	}
+	return e.Message + ": " + e.Err.Error()
+}
 
-// Pending builds a PendingError.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Terminal builds a terminal failure.
+func Terminal(reason, message string, err error) error {
+	return &Error{Class: ClassTerminal, Reason: reason, Message: message, Err: err}
+}
+
+// Terminalf builds a terminal failure with a formatted message.
+func Terminalf(reason, format string, args ...any) error {
+	return &Error{Class: ClassTerminal, Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// Transient builds a failure to retry with backoff.
+func Transient(reason, message string, err error) error {
+	return &Error{Class: ClassTransient, Reason: reason, Message: message, Err: err}
+}
+
+// Pending builds a wait for the upstream.
 func Pending(reason, message string, after time.Duration) error {
-	return &PendingError{Reason: reason, Message: message, After: after}
+	return &Error{Class: ClassPending, Reason: reason, Message: message, After: after}
+}
+
+// MissingRef is the failure of a Resolver read whose object or key does not
+// exist: only a change of it or of the spec helps.
+func MissingRef(format string, args ...any) error {
+	return Terminalf(v1alpha1.ReasonInvalidSpec, format, args...)
+}
+
+// NotFound says the upstream account is gone.
+func NotFound(format string, args ...any) error {
+	return &Error{Class: ClassNotFound, Reason: v1alpha1.ReasonNotFoundUpstream, Message: fmt.Sprintf(format, args...)}
+}
+
+// Failure returns the classification of err: the *Error in its chain, or,
+// for the layers below that do not know this taxonomy, one fixed mapping: an
+// upstream HTTP status (404 gone; 401, 403 Unauthorized and 400, 409, 422
+// UpstreamRejected, terminal; 429, 5xx and no answer transient), a
+// Kubernetes API error (transient), anything else (transient). nil for nil.
+func Failure(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var he *httpapi.Error
+	if errors.As(err, &he) {
+		return httpFailure(he, err)
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return &Error{Class: ClassTransient, Reason: v1alpha1.ReasonKubernetesAPIError, Err: err}
+	}
+	return &Error{Class: ClassTransient, Reason: v1alpha1.ReasonReconcileError, Err: err}
+}
+
+func httpFailure(he *httpapi.Error, err error) *Error {
+	out := &Error{Class: ClassTerminal, Err: err}
+	switch he.StatusCode {
+	case http.StatusNotFound:
+		out.Class, out.Reason = ClassNotFound, v1alpha1.ReasonNotFoundUpstream
+	case http.StatusUnauthorized, http.StatusForbidden:
+		out.Reason = v1alpha1.ReasonUnauthorized
+	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
+		out.Reason = v1alpha1.ReasonUpstreamRejected
+	case 0:
+		out.Class, out.Reason = ClassTransient, v1alpha1.ReasonUnreachable
+	default:
+		out.Class, out.Reason, out.After = ClassTransient, v1alpha1.ReasonUpstreamError, he.RetryAfter
+	}
+	return out
 }
 
 // NothingCreated reports whether a failed create certainly made nothing
-// upstream: a terminal refusal, or a PendingError marked NotCreated.
+// upstream: a terminal refusal, or a failure marked NotCreated.
 func NothingCreated(err error) bool {
-	var pe *PendingError
-	if errors.As(err, &pe) {
-		return pe.NotCreated
-	}
-	return Classify(err) == ClassTerminal
+	e := Failure(err)
+	return e != nil && (e.NotCreated || e.Class == ClassTerminal)
 }
 
-// Class sorts errors into what the state machine does with them.
-type Class int
-
-// Error classes.
-const (
-	ClassNone      Class = iota
-	ClassNotFound        // the account is gone
-	ClassTerminal        // Stalled, wait for a spec change
-	ClassTransient       // back off and retry
-)
-
-// Classify sorts err. A PendingError is transient. Upstream HTTP errors: 404 is
-// not found; 400, 401, 403, 409 and 422 are terminal; everything else (5xx,
-// 429, transport) transient.
+// Classify is the class of err; ClassNone for nil.
 func Classify(err error) Class {
-	var te *TerminalError
-	var we *PendingError
-	switch {
-	case err == nil:
-		return ClassNone
-	case errors.Is(err, ErrNotFound):
-		return ClassNotFound
-	case errors.As(err, &te):
-		return ClassTerminal
-	case errors.As(err, &we):
-		return ClassTransient
+	if e := Failure(err); e != nil {
+		return e.Class
 	}
-	switch httpapi.StatusCode(err) {
-	case http.StatusNotFound:
-		return ClassNotFound
-	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
-		http.StatusConflict, http.StatusUnprocessableEntity:
-		return ClassTerminal
-	}
-	return ClassTransient
+	return ClassNone
 }
 
-// Reason is the condition reason for a terminal or transient error.
+// Reason is the condition reason of err; "" for nil.
 func Reason(err error) string {
-	var te *TerminalError
-	if errors.As(err, &te) {
-		return te.Reason
+	if e := Failure(err); e != nil {
+		return e.Reason
 	}
-	var pe *PendingError
-	if errors.As(err, &pe) {
-		return pe.Reason
-	}
-	switch httpapi.StatusCode(err) {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return "Unauthorized"
-	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
-		return "UpstreamRejected"
-	case 0:
-		return "Unreachable"
-	}
-	return "UpstreamError"
+	return ""
 }
 
-// RetryAfter is the wait a PendingError or the upstream asked for, if any.
+// RetryAfter is when to look again after err, if it says.
 func RetryAfter(err error) time.Duration {
-	var pe *PendingError
-	if errors.As(err, &pe) {
-		return pe.After
-	}
-	var e *httpapi.Error
-	if errors.As(err, &e) {
-		return e.RetryAfter
+	if e := Failure(err); e != nil {
+		return e.After
 	}
 	return 0
 }

@@ -9,10 +9,10 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-func TestPendingErrorKinds(t *testing.T) {
+func TestErrorKinds(t *testing.T) {
 	refused := &httpapi.Error{StatusCode: http.StatusBadRequest}
-	wait := &PendingError{Reason: "AccountBusy", Message: "job under way", After: 7 * time.Second}
-	created := &PendingError{Reason: "AccountBusy", Message: "refused for now", After: time.Second, NotCreated: true}
+	wait := &Error{Class: ClassTransient, Reason: "AccountBusy", Message: "job under way", After: 7 * time.Second}
+	created := &Error{Class: ClassTransient, Reason: "AccountBusy", Message: "refused for now", After: time.Second, NotCreated: true}
 	wrapped := fmt.Errorf("create: %w", created)
 	for _, tc := range []struct {
 		name       string
@@ -46,11 +46,11 @@ func TestPendingErrorKinds(t *testing.T) {
 	}
 }
 
-// A pending error is retried like a transient one, after its own wait, with
+// A pending failure is its own class: looked at again after its own wait, with
 // its own reason, also when wrapped.
-func TestPendingError(t *testing.T) {
+func TestError(t *testing.T) {
 	err := fmt.Errorf("create: %w", Pending("Provisioning", "not listed yet", 10*time.Second))
-	if Classify(err) != ClassTransient || Reason(err) != "Provisioning" || RetryAfter(err) != 10*time.Second {
+	if Classify(err) != ClassPending || Reason(err) != "Provisioning" || RetryAfter(err) != 10*time.Second {
 		t.Fatalf("Classify %v, Reason %q, RetryAfter %v", Classify(err), Reason(err), RetryAfter(err))
 	}
 	if err.Error() != "create: not listed yet" {

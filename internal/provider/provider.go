@@ -43,7 +43,8 @@ type Preparer interface {
 }
 
 // Resolver reads the Secrets and ConfigMaps an Account refers to, in the
-// Account's own namespace only.
+// Account's own namespace only. A missing object or key is a MissingRef
+// failure; callers add the field path and pass the error on as it is.
 type Resolver interface {
 	SecretKey(ctx context.Context, sel v1alpha1.SecretKeySelector) ([]byte, error)
 	ConfigMapKey(ctx context.Context, sel v1alpha1.ConfigMapKeySelector) ([]byte, error)
@@ -66,21 +67,34 @@ func (r *Request) DisplayName() string {
 	return r.Account.Name
 }
 
-// Observation is what the upstream says about an account.
-type Observation struct {
-	Exists   bool
-	UpToDate bool
-	// Ready: the account is usable. Not ready and no error: Pending says an
-	// asynchronous step is under way (poll soon).
-	Ready   bool
-	Pending bool
+// Readiness is how usable an existing upstream account is.
+type Readiness int
+
+// Readiness values. The zero value is Unusable, so an Observation that does
+// not say otherwise is never taken as ready.
+const (
+	// Unusable: the account exists but cannot be used and nothing is under
+	// way (e.g. deactivated by an administrator): look again at the poll
+	// interval. Reason and Message say why.
+	Unusable Readiness = iota
+	// Ready: the account is usable.
+	Ready
+	// Provisioning: an asynchronous step is under way: look again soon.
+	Provisioning
 	// Failed: the upstream reports a terminal failure (e.g. SCP
 	// REGISTRATION_FAILED); Message says why.
-	Failed  bool
-	State   string
-	Message string
-	// Reason is the condition reason when not Ready or Failed; "" means
-	// Provisioning (not ready) or RegistrationFailed (failed).
+	Failed
+)
+
+// Observation is what the upstream says about an account.
+type Observation struct {
+	Exists    bool
+	UpToDate  bool
+	Readiness Readiness
+	State     string
+	Message   string
+	// Reason is the condition reason when not Ready; "" means Provisioning
+	// (Unusable, Provisioning) or RegistrationFailed (Failed).
 	Reason string
 	// Drift names what differs, for events and conditions (no secret values).
 	Drift []string

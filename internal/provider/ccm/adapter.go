@@ -105,7 +105,7 @@ func (p *adapter) Observe(ctx context.Context, req *provider.Request) (provider.
 	obs := provider.Observation{Exists: true, State: string(a.AccountStatus), Drift: pl.drift(),
 		Details: details(a), Status: record(a, ap)}
 	obs.UpToDate = len(obs.Drift) == 0
-	obs.Ready, obs.Message = usable(a)
+	obs.Readiness, obs.Message = usable(a)
 	return obs, nil
 }
 
@@ -180,12 +180,12 @@ func (p *adapter) gone(ctx context.Context, id string, err error) (bool, error) 
 	return true, nil
 }
 
-// notFound is err, or provider.ErrNotFound when it means the account is gone.
+// notFound is err, or a not-found failure when it means the account is gone.
 func (p *adapter) notFound(ctx context.Context, id string, err error) error {
 	if gone, err := p.gone(ctx, id, err); !gone {
 		return err
 	}
-	return fmt.Errorf("upstream account %s: %w", id, provider.ErrNotFound)
+	return provider.NotFound("upstream account %s no longer exists", id)
 }
 
 // updateError reports a rename onto a name another account holds as

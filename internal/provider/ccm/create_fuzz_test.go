@@ -97,7 +97,7 @@ func FuzzCreateBody(f *testing.F) {
 			t.Fatal(err)
 		}
 		if _, err := p.Create(context.Background(), req); err != nil {
-			var te *provider.TerminalError
+			var te *provider.Error
 			if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec || !strings.HasPrefix(te.Message, "spec.ccm.") {
 				t.Fatalf("Create error %v names no spec.ccm field", err)
 			}

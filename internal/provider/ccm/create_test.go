@@ -87,7 +87,7 @@ func TestCreateDuplicateNameIsAlreadyExists(t *testing.T) {
 	second.Spec.DisplayName = "first"
 	var err error
 	calls := e.calls(func() { _, err = e.prov.Create(context.Background(), e.req(second)) })
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
 		t.Fatalf("Create of a taken name = %v, want terminal AlreadyExists", err)
 	}
@@ -201,7 +201,7 @@ func TestSecretReadTroubleIsTransient(t *testing.T) {
 
 func assertInvalidSpec(t *testing.T, err error, want string) {
 	t.Helper()
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec {
 		t.Fatalf("err = %v, want terminal InvalidSpec", err)
 	}

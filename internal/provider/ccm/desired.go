@@ -3,12 +3,9 @@ package ccm
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
-
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -67,7 +64,7 @@ func readLogo(ctx context.Context, r provider.Resolver, sel v1alpha1.ConfigMapKe
 	const field = "spec.ccm.customLogo"
 	b, err := r.ConfigMapKey(ctx, sel)
 	if err != nil {
-		return nil, refError(field+".configMapKeyRef", err)
+		return nil, fmt.Errorf("%s.configMapKeyRef: %w", field, err)
 	}
 	switch {
 	case len(b) == 0:
@@ -99,7 +96,7 @@ func isImage(b []byte) bool {
 func secretKey(ctx context.Context, r provider.Resolver, field string, sel v1alpha1.SecretKeySelector) ([]byte, error) {
 	b, err := r.SecretKey(ctx, sel)
 	if err != nil {
-		return nil, refError(field, err)
+		return nil, fmt.Errorf("%s: %w", field, err)
 	}
 	if len(b) == 0 {
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "%s: Secret %q key %q is empty", field, sel.Name, sel.Key)
@@ -110,17 +107,4 @@ func secretKey(ctx context.Context, r provider.Resolver, field string, sel v1alp
 		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "%s: Secret %q key %q must hold UTF-8 text", field, sel.Name, sel.Key)
 	}
 	return b, nil
-}
-
-// refError sorts a failed read of a referenced object. Missing objects and keys
-// need a spec or object change (the controller watches both), so they are
-// terminal; API server trouble and cancellation are transient.
-func refError(field string, err error) error {
-	var status apierrors.APIStatus
-	transient := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		(errors.As(err, &status) && !apierrors.IsNotFound(err))
-	if transient {
-		return fmt.Errorf("%s: %w", field, err)
-	}
-	return provider.Terminal(v1alpha1.ReasonInvalidSpec, field, err)
 }

@@ -5,8 +5,6 @@
 package ccm
 
 import (
-	"fmt"
-
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
@@ -45,11 +43,12 @@ func (kind) CredentialKeys() []string { return []string{keyUsername, keyPassword
 // shared by every Account that uses the provider object.
 func (kind) New(cfg provider.Config) (provider.Provider, error) {
 	if cfg.Spec == nil || cfg.Spec.CCM == nil {
-		return nil, fmt.Errorf("ccm: provider spec has no ccm block")
+		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.ccm: not set")
 	}
 	user, pass := string(cfg.Credentials[keyUsername]), cfg.Credentials[keyPassword]
 	if user == "" || len(pass) == 0 {
-		return nil, fmt.Errorf("ccm: credentials need keys %q and %q", keyUsername, keyPassword)
+		return nil, provider.Terminalf(v1alpha1.ReasonCredentialsMissing,
+			"spec.ccm.credentialsSecretRef: the Secret needs keys %q and %q", keyUsername, keyPassword)
 	}
 	c, err := ccm.New(ccm.Config{
 		BaseURL:    string(cfg.Spec.CCM.URL),
@@ -60,7 +59,8 @@ func (kind) New(cfg provider.Config) (provider.Provider, error) {
 		Observer:   cfg.Observer,
 	})
 	if err != nil {
-		return nil, err
+		// ccm.New names the URL or prefix field; its messages carry no secret.
+		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, "spec.ccm", err)
 	}
 	return &adapter{api: c, key: httpapi.Secret(pass)}, nil
 }

@@ -19,7 +19,7 @@ func TestObserveUpToDateAfterCreateAndPCRUpdate(t *testing.T) {
 	a := account("team-a", e.fullSpec())
 	c := e.create(t, a)
 	o := e.observe(t, a)
-	if !o.Exists || !o.Ready || o.UpToDate || !slices.Equal(o.Drift, []string{"spec.ccm.azureCVMPCRPriority"}) {
+	if !o.Exists || !(o.Readiness == provider.Ready) || o.UpToDate || !slices.Equal(o.Drift, []string{"spec.ccm.azureCVMPCRPriority"}) {
 		t.Fatalf("first Observe = %+v, want ready with PCR drift only", o)
 	}
 	if o.State != "Active" || !reflect.DeepEqual(o.Details, c.Details) {
@@ -34,7 +34,7 @@ func TestObserveUpToDateAfterCreateAndPCRUpdate(t *testing.T) {
 		t.Errorf("PATCH body = %v, want only azure_cvm_pcr_priority", body)
 	}
 	calls = e.calls(func() { o = e.observe(t, a) })
-	if !o.UpToDate || !o.Ready || len(o.Drift) != 0 {
+	if !o.UpToDate || !(o.Readiness == provider.Ready) || len(o.Drift) != 0 {
 		t.Errorf("second Observe = %+v, want up to date", o)
 	}
 	if calls["UpdateAccount"]+calls["CreateAccount"] != 0 {
@@ -111,7 +111,7 @@ func TestDeactivatedAccountIsNotReady(t *testing.T) {
 	e.create(t, a)
 	e.sb.SetAccountStatus(a.Status.AccountID, "Deactivated")
 	o := e.observe(t, a)
-	if !o.Exists || o.Ready || !o.UpToDate || o.State != "Deactivated" || !strings.Contains(o.Message, "Deactivated") {
+	if !o.Exists || (o.Readiness == provider.Ready) || !o.UpToDate || o.State != "Deactivated" || !strings.Contains(o.Message, "Deactivated") {
 		t.Errorf("Observe of a deactivated account = %+v", o)
 	}
 	if a.Status.CCM.AccountStatus != "Deactivated" {
@@ -141,7 +141,7 @@ func TestRenameOntoTakenName(t *testing.T) {
 	a.Spec.DisplayName = "taken"
 	o := e.observe(t, a)
 	_, err := e.prov.Update(context.Background(), e.req(a), o)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists || !strings.HasPrefix(err.Error(), "spec.displayName:") {
 		t.Errorf("Update onto a taken name = %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
 )
 
 // resolver is a map-backed provider.Resolver with the controller's error texts.
@@ -55,11 +56,11 @@ func (r *resolver) get(m map[string]map[string][]byte, kind, name, key string) (
 	}
 	data, ok := m[name]
 	if !ok {
-		return nil, fmt.Errorf("%s %q: not found", kind, name)
+		return nil, provider.MissingRef("%s %q: not found", kind, name)
 	}
 	v, ok := data[key]
 	if !ok {
-		return nil, fmt.Errorf("%s %q has no key %q", kind, name, key)
+		return nil, provider.MissingRef("%s %q has no key %q", kind, name, key)
 	}
 	return v, nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
 )
 
@@ -51,13 +52,13 @@ func details(a *ccm.Account) map[string][]byte {
 // than re-activating an account an administrator switched off. A status it
 // does not know is not taken as usable either; an absent one is (older CCM
 // versions do not send it).
-func usable(a *ccm.Account) (bool, string) {
+func usable(a *ccm.Account) (provider.Readiness, string) {
 	switch a.AccountStatus {
 	case ccm.AccountActive, "":
-		return true, ""
+		return provider.Ready, ""
 	case ccm.AccountDeactivated:
-		return false, fmt.Sprintf("upstream account %s is Deactivated in CCM; an administrator must reactivate it", a.AcctID)
+		return provider.Unusable, fmt.Sprintf("upstream account %s is Deactivated in CCM; an administrator must reactivate it", a.AcctID)
 	}
-	return false, fmt.Sprintf("upstream account %s has account_status %q, which the operator does not know as usable",
+	return provider.Unusable, fmt.Sprintf("upstream account %s has account_status %q, which the operator does not know as usable",
 		a.AcctID, a.AccountStatus)
 }

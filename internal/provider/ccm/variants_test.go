@@ -324,7 +324,7 @@ func TestDuplicateNameUnderEitherStatus(t *testing.T) {
 		dup := account("dup", &v1alpha1.CCMAccountSpec{})
 		dup.Spec.DisplayName = "first"
 		_, err := e.prov.Create(context.Background(), e.req(dup))
-		var te *provider.TerminalError
+		var te *provider.Error
 		if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
 			t.Errorf("%d: Create of a taken name = %v", status, err)
 		}

@@ -53,7 +53,7 @@ func FuzzCreateBody(f *testing.F) {
 		}
 		req := request(a)
 		if _, err := p.Create(context.Background(), req); err != nil {
-			var te *provider.TerminalError
+			var te *provider.Error
 			if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec || !strings.HasPrefix(te.Message, "spec.") ||
 				capture.body != nil {
 				t.Fatalf("Create error %v names no spec field, or came after the upstream call", err)

@@ -74,7 +74,7 @@ func TestCreateRequiresEmail(t *testing.T) {
 	a := newAccount("no-email")
 	a.Spec.SCP.Email = ""
 	_, err := f.prov.Create(context.Background(), request(a))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec || !strings.HasPrefix(te.Message, "spec.scp.email: required") {
 		t.Fatalf("Create = %v, want a terminal InvalidSpec naming spec.scp.email", err)
 	}
@@ -83,7 +83,7 @@ func TestCreateRequiresEmail(t *testing.T) {
 	}
 	// An account that exists already (adopted, or made before) is still read.
 	a.Status.AccountID = f.sb.CreateAccountDirect("no-email", "ou-one")
-	if obs := observe(t, f, a); !obs.Ready {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) {
 		t.Errorf("Observe of an existing account without spec.scp.email: %+v", obs)
 	}
 }
@@ -92,7 +92,7 @@ func TestCreateDuplicateIsTerminalAlreadyExists(t *testing.T) {
 	f := newFixture(t, asyncOptions())
 	f.sb.CreateAccountDirect("taken", "ou-one")
 	_, err := f.prov.Create(context.Background(), request(newAccount("taken")))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
 		t.Fatalf("Create duplicate = %v, want terminal AlreadyExists", err)
 	}
@@ -115,7 +115,7 @@ func TestCreateUnknownLandingZoneIsInvalidSpec(t *testing.T) {
 	opts.LandingZoneIDs = []string{"lz-other"}
 	f := newFixture(t, opts)
 	_, err := f.prov.Create(context.Background(), request(newAccount("no-zone")))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec {
 		t.Fatalf("Create = %v, want terminal InvalidSpec", err)
 	}

@@ -38,7 +38,7 @@ func TestCreateDuplicateUnderEveryStatus(t *testing.T) {
 					dup.Spec.SCP.Email = owner.Spec.SCP.Email
 				}
 				_, err := f.prov.Create(context.Background(), request(withMarker(dup, f.clk.Now())))
-				var te *provider.TerminalError
+				var te *provider.Error
 				if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists || !strings.HasPrefix(te.Message, tc.field+":") {
 					t.Fatalf("Create = %v, want terminal AlreadyExists naming %s", err, tc.field)
 				}
@@ -63,7 +63,7 @@ func TestCreateNameOfAClosedAccount(t *testing.T) {
 	again := newAccount("reused")
 	again.Spec.SCP.Email = "other@example.com"
 	_, err := f.prov.Create(context.Background(), request(withMarker(again, f.clk.Now())))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists || !strings.Contains(te.Message, "is closed (SUSPENDED)") {
 		t.Fatalf("Create = %v", err)
 	}
@@ -87,8 +87,8 @@ func TestCreateConflictWithUnlistedAccount(t *testing.T) {
 		t.Fatalf("Find while unlisted = %q, %v", id, err)
 	}
 	_, err := f.prov.Create(ctx, request(a))
-	var pe *provider.PendingError
-	if !errors.As(err, &pe) || provider.Classify(err) != provider.ClassTransient ||
+	var pe *provider.Error
+	if !errors.As(err, &pe) || provider.Classify(err) != provider.ClassPending ||
 		provider.Reason(err) != v1alpha1.ReasonProvisioning || provider.RetryAfter(err) != 10*time.Second {
 		t.Fatalf("retried Create = %v, want pending", err)
 	}
@@ -112,7 +112,7 @@ func TestCreateConflictWithUnlistedAccountAfterGrace(t *testing.T) {
 	}
 	f.clk.Advance(DefaultProvisioningGrace)
 	_, err := f.prov.Create(ctx, request(a))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists ||
 		!strings.HasPrefix(te.Message, "spec.displayName or spec.scp.email:") {
 		t.Fatalf("Create = %v", err)
@@ -152,7 +152,7 @@ func TestThrottledCalls(t *testing.T) {
 		}
 		a := newAccount("reader")
 		a.Status.AccountID = f.sb.CreateAccountDirect("reader", "ou-one")
-		if obs := observe(t, f, a); !obs.Ready { // one of its two reads is refused once
+		if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) { // one of its two reads is refused once
 			t.Fatalf("Observe under throttling: %+v", obs)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/account-operator/account-operator/internal/provider"
 	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
@@ -20,14 +21,14 @@ func TestObserveNotVisibleWithinGrace(t *testing.T) {
 		t.Fatal("the create records no provisioning mark")
 	}
 	obs := observe(t, f, a)
-	if !obs.Exists || !obs.Pending || obs.Ready || !strings.Contains(obs.Message, "not yet visible in the organization") {
+	if !obs.Exists || !(obs.Readiness == provider.Provisioning) || (obs.Readiness == provider.Ready) || !strings.Contains(obs.Message, "not yet visible in the organization") {
 		t.Fatalf("within the grace period: %+v", obs)
 	}
 	if a.Status.SCP.ProvisioningSince == nil {
 		t.Fatal("the mark was dropped while provisioning")
 	}
 	f.clk.Advance(DefaultProvisioningGrace - time.Second)
-	if obs := observe(t, f, a); !obs.Exists || !obs.Pending {
+	if obs := observe(t, f, a); !obs.Exists || !(obs.Readiness == provider.Provisioning) {
 		t.Fatalf("just before the end of the grace period: %+v", obs)
 	}
 	f.clk.Advance(time.Second)
@@ -44,11 +45,11 @@ func TestObserveAssignmentAbsentWithinGrace(t *testing.T) {
 	a := newAccount("unassigned")
 	create(t, f, a)
 	obs := observe(t, f, a)
-	if !obs.Exists || obs.Ready || !obs.Pending || !strings.Contains(obs.Message, "baseline assignment") {
+	if !obs.Exists || (obs.Readiness == provider.Ready) || !(obs.Readiness == provider.Provisioning) || !strings.Contains(obs.Message, "baseline assignment") {
 		t.Fatalf("without an assignment: %+v", obs)
 	}
 	f.clk.Advance(time.Minute)
-	if obs := observe(t, f, a); !obs.Ready {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) {
 		t.Fatalf("with the assignment: %+v", obs)
 	}
 	if a.Status.SCP.ProvisioningSince != nil || a.Status.SCP.RegistrationStatus != "REGISTERED" {
@@ -63,7 +64,7 @@ func TestObserveAssignmentAbsentAfterGrace(t *testing.T) {
 	a := newAccount("unmanaged")
 	create(t, f, a)
 	f.clk.Advance(DefaultProvisioningGrace)
-	if obs := observe(t, f, a); !obs.Ready || a.Status.SCP.ProvisioningSince != nil {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) || a.Status.SCP.ProvisioningSince != nil {
 		t.Fatalf("after the grace period: %+v, status.scp %+v", obs, a.Status.SCP)
 	}
 }
@@ -74,7 +75,7 @@ func TestProvisioningGraceOption(t *testing.T) {
 	f.prov = buildWith(t, f, WithProvisioningGrace(time.Minute))
 	a := newAccount("short")
 	create(t, f, a)
-	if obs := observe(t, f, a); !obs.Pending {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Provisioning) {
 		t.Fatalf("within a minute: %+v", obs)
 	}
 	f.clk.Advance(time.Minute)
@@ -90,7 +91,7 @@ func TestGraceSurvivesRestartAndSkipsAdopted(t *testing.T) {
 	a := newAccount("restart")
 	create(t, f, a)
 	f.prov = f.build(t, f.cc.URL, testSecretKey)
-	if obs := observe(t, f, a); !obs.Pending {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Provisioning) {
 		t.Fatalf("after a restart: %+v", obs)
 	}
 	adopted := newAccount("adopted")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -179,11 +178,11 @@ func (m mapResolver) SecretKey(_ context.Context, sel v1alpha1.SecretKeySelector
 	if v, ok := m[string(sel.Name)+"/"+string(sel.Key)]; ok {
 		return v, nil
 	}
-	return nil, fmt.Errorf("secret %s has no key %s", sel.Name, sel.Key)
+	return nil, provider.MissingRef("secret %s has no key %s", sel.Name, sel.Key)
 }
 
 func (m mapResolver) ConfigMapKey(_ context.Context, sel v1alpha1.ConfigMapKeySelector) ([]byte, error) {
-	return nil, fmt.Errorf("configmap %s not found", sel.Name)
+	return nil, provider.MissingRef("configmap %s not found", sel.Name)
 }
 
 // recorder keeps the JSON body of every POST, to check the wire mapping.

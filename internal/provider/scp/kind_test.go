@@ -55,7 +55,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := NewKind().New(tc.cfg)
-			var te *provider.TerminalError
+			var te *provider.Error
 			if !errors.As(err, &te) || te.Reason != tc.reason {
 				t.Fatalf("New() error = %v, want terminal %s", err, tc.reason)
 			}

@@ -41,10 +41,10 @@ func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider
 	obs := readiness(a.State, reg, jobRef(req))
 	waiting := !listed && p.withinGrace(markOf(req))
 
-	if waiting && (obs.Ready || obs.Pending) {
+	if waiting && (obs.Readiness == provider.Ready || obs.Readiness == provider.Provisioning) {
 		// Cloud Control lists the assignment of a new account a while after
 		// the organization shows it: without one it is not ready yet.
-		obs = provider.Observation{Pending: true, Message: "waiting for Cloud Control to list the account's " +
+		obs = provider.Observation{Readiness: provider.Provisioning, Message: "waiting for Cloud Control to list the account's " +
 			"baseline assignment" + jobRef(req)}
 	}
 	obs.Exists, obs.UpToDate, obs.State = true, true, a.State
@@ -64,7 +64,7 @@ func (p *Provider) observeInvisible(ctx context.Context, req *provider.Request) 
 	if err != nil || !creating {
 		return provider.Observation{}, err
 	}
-	return provider.Observation{Exists: true, UpToDate: true, Pending: true,
+	return provider.Observation{Exists: true, UpToDate: true, Readiness: provider.Provisioning,
 		State:   upstream.StatusRegistering,
 		Message: fmt.Sprintf("registration in progress%s; not yet visible in the organization", jobRef(req)),
 		Details: details(id, req.Account.Status.JobID),
@@ -92,33 +92,33 @@ func (p *Provider) registration(ctx context.Context, req *provider.Request, id s
 }
 
 // readiness maps the organization state and the registration status onto
-// Ready/Pending/Failed. Messages are deterministic and hold no secrets.
+// a Readiness. Messages are deterministic and hold no secrets.
 func readiness(state, reg, job string) provider.Observation {
 	switch {
 	case state == upstream.StateCreateFailed:
-		return provider.Observation{Failed: true, Message: fmt.Sprintf("SCP reports that creating the "+
+		return provider.Observation{Readiness: provider.Failed, Message: fmt.Sprintf("SCP reports that creating the "+
 			"account failed (organization state %s)%s; delete the Account and apply it again", state, job)}
 	case reg == upstream.StatusRegistrationFailed:
-		return provider.Observation{Failed: true, Message: fmt.Sprintf("Cloud Control registration "+
+		return provider.Observation{Readiness: provider.Failed, Message: fmt.Sprintf("Cloud Control registration "+
 			"failed: baseline assignment status %s%s; delete the Account, fix the landing zone and apply it again",
 			reg, job)}
 	case state == upstream.StateSuspended:
 		return provider.Observation{Reason: v1alpha1.ReasonSuspendedUpstream, Message: "the account is " +
 			"SUSPENDED upstream, and this operator did not close it; it is neither re-created nor deleted"}
 	case state == upstream.StatePending || state == upstream.StateRunning:
-		return provider.Observation{Pending: true, Message: fmt.Sprintf("the account is being provisioned "+
+		return provider.Observation{Readiness: provider.Provisioning, Message: fmt.Sprintf("the account is being provisioned "+
 			"(organization state %s)%s", state, job)}
 	case reg == upstream.StatusRegistering:
-		return provider.Observation{Pending: true, Message: "registration in progress" + job}
+		return provider.Observation{Readiness: provider.Provisioning, Message: "registration in progress" + job}
 	case reg == upstream.StatusUnregistering:
 		return provider.Observation{Message: "Cloud Control is unregistering the account (baseline assignment status UNREGISTERING)"}
 	case state == upstream.StatePendingClosure:
-		return provider.Observation{Pending: true, Message: "the account is closing (PENDING_CLOSURE)"}
+		return provider.Observation{Readiness: provider.Provisioning, Message: "the account is closing (PENDING_CLOSURE)"}
 	case state != upstream.StateActive:
 		return provider.Observation{Message: fmt.Sprintf("the account is in state %q upstream, which this "+
 			"operator does not know; it is not treated as ready", state)}
 	case reg == upstream.StatusRegistered || reg == "":
-		return provider.Observation{Ready: true}
+		return provider.Observation{Readiness: provider.Ready}
 	}
 	return provider.Observation{Message: fmt.Sprintf("unexpected baseline assignment status %s", reg)}
 }

@@ -23,7 +23,7 @@ func TestObserveRegisteringThenReady(t *testing.T) {
 	c := create(t, f, a)
 
 	obs := observe(t, f, a)
-	if !obs.Exists || obs.Ready || !obs.Pending || obs.Failed || !obs.UpToDate {
+	if !obs.Exists || (obs.Readiness == provider.Ready) || !(obs.Readiness == provider.Provisioning) || (obs.Readiness == provider.Failed) || !obs.UpToDate {
 		t.Fatalf("while registering: %+v", obs)
 	}
 	if want := "registration in progress (job " + c.JobID + ")"; obs.Message != want {
@@ -36,9 +36,9 @@ func TestObserveRegisteringThenReady(t *testing.T) {
 		t.Errorf("Details = %q", obs.Details)
 	}
 
-	eventually(t, "REGISTERED", func() bool { return observe(t, f, a).Ready })
+	eventually(t, "REGISTERED", func() bool { return (observe(t, f, a).Readiness == provider.Ready) })
 	obs = observe(t, f, a)
-	if obs.Pending || obs.Failed || obs.Message != "" || !obs.UpToDate {
+	if (obs.Readiness == provider.Provisioning) || (obs.Readiness == provider.Failed) || obs.Message != "" || !obs.UpToDate {
 		t.Errorf("when registered: %+v", obs)
 	}
 	want := v1alpha1.SCPAccountStatus{RegistrationStatus: "REGISTERED", ParentUnitID: "ou-one"}
@@ -49,7 +49,7 @@ func TestObserveRegisteringThenReady(t *testing.T) {
 	// Registration is final once recorded: a poll reads the organization
 	// account only, one call.
 	before := f.sb.Faults().Calls()
-	if obs = observe(t, f, a); !obs.Ready || *a.Status.SCP != want {
+	if obs = observe(t, f, a); !(obs.Readiness == provider.Ready) || *a.Status.SCP != want {
 		t.Errorf("poll after registration: %+v, status.scp %+v", obs, *a.Status.SCP)
 	}
 	after := f.sb.Faults().Calls()
@@ -66,9 +66,9 @@ func TestObserveRegistrationFailed(t *testing.T) {
 	f.sb.FailRegistration("doomed")
 	a := newAccount("doomed")
 	create(t, f, a)
-	eventually(t, "REGISTRATION_FAILED", func() bool { return observe(t, f, a).Failed })
+	eventually(t, "REGISTRATION_FAILED", func() bool { return (observe(t, f, a).Readiness == provider.Failed) })
 	obs := observe(t, f, a)
-	if obs.Ready || !obs.Exists {
+	if (obs.Readiness == provider.Ready) || !obs.Exists {
 		t.Errorf("failed registration: %+v", obs)
 	}
 	if !strings.Contains(obs.Message, "REGISTRATION_FAILED") || !strings.Contains(obs.Message, a.Status.JobID) {
@@ -87,7 +87,7 @@ func TestObserveParentDriftAndUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	obs := observe(t, f, a)
-	if obs.UpToDate || !slices.Equal(obs.Drift, []string{"spec.scp.parentUnitID"}) || !obs.Ready {
+	if obs.UpToDate || !slices.Equal(obs.Drift, []string{"spec.scp.parentUnitID"}) || !(obs.Readiness == provider.Ready) {
 		t.Fatalf("after drift: %+v", obs)
 	}
 	if a.Status.SCP.ParentUnitID != "ou-elsewhere" {
@@ -121,7 +121,7 @@ func TestUpdateRefusedMoveIsTerminal(t *testing.T) {
 	create(t, f, a)
 	a.Spec.SCP.ParentUnitID = "not-an-ou"
 	_, err := f.prov.Update(context.Background(), request(a), observe(t, f, a))
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || !strings.HasPrefix(te.Message, "spec.scp.parentUnitID") {
 		t.Fatalf("Update = %v, want a terminal error naming spec.scp.parentUnitID", err)
 	}
@@ -132,7 +132,7 @@ func TestObserveGoneAccount(t *testing.T) {
 	f := newFixture(t, sandbox.Options{})
 	a := newAccount("vanished")
 	create(t, f, a)
-	if obs := observe(t, f, a); !obs.Ready {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) {
 		t.Fatalf("before: %+v", obs)
 	}
 	if err := f.sb.DeleteAccountDirect(a.Status.AccountID); err != nil {
@@ -155,7 +155,7 @@ func TestObservePendingClosure(t *testing.T) {
 		t.Errorf("PENDING_CLOSURE while not deleting: %+v", obs)
 	}
 	a.DeletionTimestamp = &metav1.Time{Time: time.Now()}
-	if obs := observe(t, f, a); !obs.Exists || obs.Ready {
+	if obs := observe(t, f, a); !obs.Exists || (obs.Readiness == provider.Ready) {
 		t.Errorf("PENDING_CLOSURE while deleting: %+v", obs)
 	}
 }
@@ -168,7 +168,7 @@ func TestObserveNotYetVisibleIsPending(t *testing.T) {
 	a := newAccount("shy")
 	create(t, f, a)
 	obs := observe(t, f, a)
-	if !obs.Exists || !obs.Pending || obs.Ready {
+	if !obs.Exists || !(obs.Readiness == provider.Provisioning) || (obs.Readiness == provider.Ready) {
 		t.Errorf("not yet visible: %+v", obs)
 	}
 	if !strings.HasPrefix(obs.Message, "registration in progress (job "+a.Status.JobID+")") {
@@ -188,13 +188,13 @@ func TestObserveWithoutBaselineAssignment(t *testing.T) {
 	}))
 	t.Cleanup(cc.Close)
 	f.prov = f.build(t, cc.URL, testSecretKey)
-	if obs := observe(t, f, a); !obs.Ready || obs.Pending || a.Status.SCP.RegistrationStatus != "" {
+	if obs := observe(t, f, a); !(obs.Readiness == provider.Ready) || (obs.Readiness == provider.Provisioning) || a.Status.SCP.RegistrationStatus != "" {
 		t.Errorf("ACTIVE without assignment: %+v, status.scp %+v", obs, a.Status.SCP)
 	}
 	if err := f.sb.SetAccountState(a.Status.AccountID, "SUSPENDED"); err != nil {
 		t.Fatal(err)
 	}
-	if obs := observe(t, f, a); obs.Ready || obs.State != "SUSPENDED" || !strings.Contains(obs.Message, "SUSPENDED") {
+	if obs := observe(t, f, a); (obs.Readiness == provider.Ready) || obs.State != "SUSPENDED" || !strings.Contains(obs.Message, "SUSPENDED") {
 		t.Errorf("SUSPENDED: %+v", obs)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
 	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
@@ -35,7 +36,7 @@ func TestObserveOrganizationStates(t *testing.T) {
 				t.Fatal(err)
 			}
 			obs := observe(t, f, a)
-			if !obs.Exists || obs.Ready != tc.ready || obs.Pending != tc.pending || obs.Failed != tc.failed ||
+			if !obs.Exists || (obs.Readiness == provider.Ready) != tc.ready || (obs.Readiness == provider.Provisioning) != tc.pending || (obs.Readiness == provider.Failed) != tc.failed ||
 				obs.Reason != tc.reason || obs.State != tc.state {
 				t.Fatalf("observation %+v", obs)
 			}
@@ -57,7 +58,7 @@ func TestObserveSuspendedWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if obs := observe(t, f, a); !obs.Exists || obs.Ready || obs.Reason != v1alpha1.ReasonSuspendedUpstream {
+		if obs := observe(t, f, a); !obs.Exists || (obs.Readiness == provider.Ready) || obs.Reason != v1alpha1.ReasonSuspendedUpstream {
 			t.Fatalf("observation %+v", obs)
 		}
 	}
@@ -80,16 +81,16 @@ func TestObserveProvisioningStateVariant(t *testing.T) {
 			create(t, f, ok)
 			create(t, f, doomed)
 			for _, a := range []*v1alpha1.Account{ok, doomed} {
-				if obs := observe(t, f, a); !obs.Pending || obs.Ready || !strings.Contains(obs.Message, st) {
+				if obs := observe(t, f, a); !(obs.Readiness == provider.Provisioning) || (obs.Readiness == provider.Ready) || !strings.Contains(obs.Message, st) {
 					t.Fatalf("while registering: %+v", obs)
 				}
 			}
 			f.clk.Advance(time.Minute)
-			if obs := observe(t, f, ok); !obs.Ready {
+			if obs := observe(t, f, ok); !(obs.Readiness == provider.Ready) {
 				t.Errorf("registered: %+v", obs)
 			}
 			obs := observe(t, f, doomed)
-			if !obs.Failed || !strings.Contains(obs.Message, "CREATE_FAILED") {
+			if !(obs.Readiness == provider.Failed) || !strings.Contains(obs.Message, "CREATE_FAILED") {
 				t.Errorf("failed: %+v", obs)
 			}
 		})
@@ -108,7 +109,7 @@ func TestObserveClosedBehindOurBack(t *testing.T) {
 	}
 	f.clk.Advance(time.Minute)
 	obs := observe(t, f, a)
-	if !obs.Exists || obs.Ready || obs.Reason != v1alpha1.ReasonSuspendedUpstream {
+	if !obs.Exists || (obs.Readiness == provider.Ready) || obs.Reason != v1alpha1.ReasonSuspendedUpstream {
 		t.Fatalf("closed and kept as SUSPENDED: %+v", obs)
 	}
 }

@@ -92,7 +92,7 @@ func checkCreateBody(t *testing.T, body []byte, req *provider.Request) {
 // checkFieldError: a terminal InvalidSpec error whose message starts with the field.
 func checkFieldError(t *testing.T, err error, field string) {
 	t.Helper()
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec || !strings.HasPrefix(te.Message, field) {
 		t.Fatalf("error %v does not name %s", err, field)
 	}

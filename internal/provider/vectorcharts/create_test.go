@@ -59,7 +59,7 @@ func TestCreateUsernameInUse(t *testing.T) {
 	}
 	merge(req.Connection, data)
 	_, err = e.p.Create(ctxT(t), req)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
 		t.Fatalf("want Terminal AlreadyExists, got %v", err)
 	}
@@ -84,7 +84,7 @@ func TestCreateRejectedIsNotAlreadyExists(t *testing.T) {
 	req := newRequest(newAccount("short", "short@x.io"), resolver{})
 	req.Connection["password"] = []byte("abc") // below the portal's minimum
 	_, err := e.p.Create(ctxT(t), req)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if errors.As(err, &te) || httpapi.StatusCode(err) != http.StatusBadRequest {
 		t.Fatalf("want the plain upstream 400, got %v", err)
 	}
@@ -137,13 +137,13 @@ func TestUsernameOfAnAccountBeingDeleted(t *testing.T) {
 			id, ferr := e.p.Find(ctxT(t), fresh)
 			_, cerr := e.p.Create(ctxT(t), fresh)
 			if names == sandbox.JobNamesNone {
-				var te *provider.TerminalError
+				var te *provider.Error
 				if id != old.ID || ferr != nil || !errors.As(cerr, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
 					t.Fatalf("Find = %q, %v; Create = %v", id, ferr, cerr)
 				}
 				return
 			}
-			var fw, cw *provider.PendingError
+			var fw, cw *provider.Error
 			if id != "" || !errors.As(ferr, &fw) || fw.Reason != v1alpha1.ReasonAccountBusy || fw.NotCreated {
 				t.Fatalf("Find while deleting = %q, %v; want a wait", id, ferr)
 			}
@@ -174,16 +174,16 @@ func TestUsernameOfABusyAccount(t *testing.T) {
 	req := newRequest(newAccount("mine", "busy@x.io"), resolver{})
 	req.Connection["password"] = []byte(specPassword)
 	_, err := e.p.Create(ctxT(t), req)
-	if !provider.NothingCreated(err) || provider.Classify(err) != provider.ClassTransient {
+	if !provider.NothingCreated(err) || provider.Classify(err) != provider.ClassPending {
 		t.Fatalf("Create while busy = %v", err)
 	}
-	var we *provider.PendingError
+	var we *provider.Error
 	if _, err := e.p.Find(ctxT(t), req); !errors.As(err, &we) {
 		t.Fatalf("Find while busy = %v", err)
 	}
 	time.Sleep(150 * time.Millisecond) // the import ends
 	_, err = e.p.Create(ctxT(t), req)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonAlreadyExists {
 		t.Fatalf("Create after the job = %v", err)
 	}

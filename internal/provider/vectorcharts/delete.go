@@ -78,7 +78,7 @@ func (p *Provider) redelete(ctx context.Context, req *provider.Request, id int64
 			if f.soon {
 				after = min(wait, busyCheck)
 			}
-			return false, &provider.PendingError{Reason: f.reason, After: after, Message: fmt.Sprintf(
+			return false, &provider.Error{Class: provider.ClassTransient, Reason: f.reason, After: after, Message: fmt.Sprintf(
 				"%s; deleteAccount is sent again at most once every %s", f.note, p.retryEvery)}
 		}
 	}
@@ -94,7 +94,7 @@ func (p *Provider) sendDelete(ctx context.Context, req *provider.Request, id int
 	case err == nil && jobID != "":
 		req.Account.Status.JobID = jobID
 		if prev != nil {
-			return false, &provider.PendingError{Reason: prev.reason, After: busyCheck,
+			return false, &provider.Error{Class: provider.ClassTransient, Reason: prev.reason, After: busyCheck,
 				Message: fmt.Sprintf("%s; sent deleteAccount again: job %s", prev.note, jobID)}
 		}
 		return false, nil
@@ -124,7 +124,7 @@ func (p *Provider) followJob(ctx context.Context, req *provider.Request, id int6
 		return false, nil
 	}
 	p.redeletes.set(id, p.now(), f)
-	return false, &provider.PendingError{Reason: f.reason, After: busyCheck, Message: f.note}
+	return false, &provider.Error{Class: provider.ClassTransient, Reason: f.reason, After: busyCheck, Message: f.note}
 }
 
 // ended describes a delete job that is over, or gone from the list, while

@@ -35,18 +35,18 @@ func (c *clock) advance(d time.Duration) {
 // pass is what one Delete call, as the controller makes it, returned.
 type pass struct {
 	done bool
-	wait *provider.PendingError // nil: no error
+	wait *provider.Error // nil: no error
 }
 
 // deletePasses calls Delete until done, at most max times, and returns every
-// pass. Errors other than PendingErrors fail the test: a transient upstream
+// pass. Errors other than pending failures fail the test: a transient upstream
 // error here would be a bug of the test setup.
 func (e *env) deletePasses(t *testing.T, req *provider.Request, max int, between func()) []pass {
 	t.Helper()
 	var out []pass
 	for range max {
 		done, err := e.p.Delete(ctxT(t), req)
-		var we *provider.PendingError
+		var we *provider.Error
 		if err != nil && !errors.As(err, &we) {
 			t.Fatalf("Delete after %d passes: %v", len(out), err)
 		}
@@ -162,7 +162,7 @@ func passUntil(t *testing.T, e *env, req *provider.Request, stop func(pass) bool
 	t.Helper()
 	for range 200 {
 		done, err := e.p.Delete(ctxT(t), req)
-		var we *provider.PendingError
+		var we *provider.Error
 		if err != nil && !errors.As(err, &we) {
 			t.Fatalf("Delete: %v", err)
 		}
@@ -183,7 +183,7 @@ func (e *env) deletePassesN(t *testing.T, req *provider.Request, n int) []pass {
 	var out []pass
 	for range n {
 		done, err := e.p.Delete(ctxT(t), req)
-		var we *provider.PendingError
+		var we *provider.Error
 		if done || (err != nil && !errors.As(err, &we)) {
 			t.Fatalf("Delete: done %v, err %v", done, err)
 		}
@@ -262,7 +262,7 @@ func TestDeleteJobNoLongerListed(t *testing.T) {
 	req := existing(c.ID, "gone@x.io")
 	req.Account.Status.JobID = "0f5b7a3e-0000-4000-8000-000000000000"
 	_, err := e.p.Delete(ctxT(t), req)
-	var we *provider.PendingError
+	var we *provider.Error
 	if !errors.As(err, &we) || we.Reason != v1alpha1.ReasonDeleteJobFailed || !strings.Contains(we.Message, "no longer listed") ||
 		!strings.Contains(we.Message, "sent deleteAccount again: job "+req.Account.Status.JobID) {
 		t.Fatalf("Delete = %v", err)

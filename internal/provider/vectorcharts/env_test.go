@@ -71,19 +71,19 @@ func (e *env) provider(t *testing.T, token string) *Provider {
 func (e *env) calls(op string) int { return e.sb.Faults().Calls()[op] }
 
 // resolver is a fake provider.Resolver over Secrets held in a map; it fails
-// like the controller's: NotFound for a missing Secret, a plain error for a
-// missing key.
+// like the controller's: a terminal missing-reference failure for a missing
+// Secret or key.
 type resolver map[string]map[string][]byte
 
 func (r resolver) SecretKey(_ context.Context, sel v1alpha1.SecretKeySelector) ([]byte, error) {
 	s, ok := r[string(sel.Name)]
 	if !ok {
 		nf := apierrors.NewNotFound(schema.GroupResource{Resource: "secrets"}, string(sel.Name))
-		return nil, fmt.Errorf("Secret %q: %w", sel.Name, nf)
+		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, fmt.Sprintf("Secret %q", sel.Name), nf)
 	}
 	v, ok := s[string(sel.Key)]
 	if !ok {
-		return nil, fmt.Errorf("Secret %q has no key %q", sel.Name, sel.Key)
+		return nil, provider.MissingRef("Secret %q has no key %q", sel.Name, sel.Key)
 	}
 	return v, nil
 }

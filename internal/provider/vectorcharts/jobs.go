@@ -47,7 +47,7 @@ func (p *Provider) jobUnderWay(ctx context.Context, accountID int64) (vc.Job, bo
 // the account is either gone (it was being deleted: create) or still there
 // (adopt, or refuse as AlreadyExists). notCreated marks a refused create.
 func busy(username string, accountID int64, job vc.Job, notCreated bool) error {
-	return &provider.PendingError{Reason: v1alpha1.ReasonAccountBusy, After: busyCheck, NotCreated: notCreated,
+	return &provider.Error{Class: provider.ClassPending, Reason: v1alpha1.ReasonAccountBusy, After: busyCheck, NotCreated: notCreated,
 		Message: fmt.Sprintf("spec.vectorCharts.username: %q belongs to upstream account %d, which has job %s "+
 			"under way (perhaps its deletion); waiting for it to end", username, accountID, job.ID)}
 }

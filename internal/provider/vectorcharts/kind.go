@@ -6,7 +6,6 @@ package vectorcharts
 
 import (
 	"bytes"
-	"errors"
 	"time"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -47,7 +46,7 @@ func (kind) CredentialKeys() []string { return []string{credentialKey} }
 // trimmed because Secrets made with --from-file often end in a newline.
 func (kind) New(cfg provider.Config) (provider.Provider, error) {
 	if cfg.Spec == nil || cfg.Spec.VectorCharts == nil {
-		return nil, errors.New("vectorcharts: provider spec has no vectorCharts block")
+		return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.vectorCharts: not set")
 	}
 	token := bytes.TrimSpace(cfg.Credentials[credentialKey])
 	if len(token) == 0 {

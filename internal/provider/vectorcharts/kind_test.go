@@ -43,7 +43,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	k := NewKind()
 	spec := &v1alpha1.AccountProviderSpec{VectorCharts: &v1alpha1.VectorChartsProviderSpec{URL: "https://h:9909"}}
 	_, err := k.New(provider.Config{Spec: spec, Credentials: map[string][]byte{"token": []byte(" \n")}})
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonCredentialsMissing {
 		t.Errorf("empty token: %v", err)
 	}

@@ -20,7 +20,7 @@ func TestObserveInSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !obs.Exists || !obs.UpToDate || !obs.Ready || obs.Pending || len(obs.Drift) != 0 {
+	if !obs.Exists || !obs.UpToDate || !(obs.Readiness == provider.Ready) || (obs.Readiness == provider.Provisioning) || len(obs.Drift) != 0 {
 		t.Fatalf("observation %+v", obs)
 	}
 	for _, k := range []string{"accountID", "userID", "username", "password"} {
@@ -169,7 +169,7 @@ func TestObserveRefusesForeignOrBadIDs(t *testing.T) {
 	c := e.created(t, newRequest(newAccount("owner", "owner@x.io"), resolver{}))
 	other := existing(c.ID, "someone-else@x.io")
 	_, err := e.p.Observe(ctxT(t), other)
-	var te *provider.TerminalError
+	var te *provider.Error
 	if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec ||
 		!strings.Contains(err.Error(), "spec.vectorCharts.username") {
 		t.Errorf("username not in the account: %v", err)

@@ -3,11 +3,9 @@ package vectorcharts
 import (
 	"context"
 	"crypto/rand"
-	"errors"
+	"fmt"
 	"math/big"
 	"unicode/utf8"
-
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -54,10 +52,7 @@ func choosePassword(ctx context.Context, req *provider.Request, spec *v1alpha1.V
 	}
 	pw, err := req.Resolve.SecretKey(ctx, *spec.PasswordSecretRef)
 	if err != nil {
-		if resolveRetryable(err) {
-			return nil, err
-		}
-		return nil, provider.Terminal(v1alpha1.ReasonInvalidSpec, "spec.vectorCharts.passwordSecretRef", err)
+		return nil, fmt.Errorf("spec.vectorCharts.passwordSecretRef: %w", err)
 	}
 	if !utf8.Valid(pw) {
 		// It goes to the portal in a JSON string, which would silently
@@ -72,16 +67,6 @@ func choosePassword(ctx context.Context, req *provider.Request, spec *v1alpha1.V
 			spec.PasswordSecretRef.Name, spec.PasswordSecretRef.Key, minPasswordRunes)
 	}
 	return pw, nil
-}
-
-// resolveRetryable tells an apiserver hiccup (timeouts, 5xx, a cancelled
-// context) from what only the user can fix: a missing Secret or key.
-func resolveRetryable(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var st apierrors.APIStatus
-	return errors.As(err, &st) && !apierrors.IsNotFound(err)
 }
 
 // generatePassword returns a crypto/rand password with at least one character

@@ -72,7 +72,7 @@ func TestPreparePasswordSecretRefErrors(t *testing.T) {
 		a := newAccount("bad", "bad@x.io")
 		a.Spec.VectorCharts.PasswordSecretRef = &v1alpha1.SecretKeySelector{Name: "pw", Key: "password"}
 		_, err := e.p.Prepare(ctxT(t), newRequest(a, res))
-		var te *provider.TerminalError
+		var te *provider.Error
 		if !errors.As(err, &te) || te.Reason != v1alpha1.ReasonInvalidSpec {
 			t.Errorf("%s: want Terminal InvalidSpec, got %v", name, err)
 			continue

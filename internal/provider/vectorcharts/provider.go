@@ -152,7 +152,7 @@ func (p *Provider) Observe(ctx context.Context, req *provider.Request) (provider
 	if err != nil {
 		return provider.Observation{}, err
 	}
-	obs := provider.Observation{Exists: true, UpToDate: true, Ready: true, State: stateActive,
+	obs := provider.Observation{Exists: true, UpToDate: true, Readiness: provider.Ready, State: stateActive,
 		Details: map[string][]byte{
 			keyAccountID: []byte(strconv.FormatInt(id, 10)),
 			keyUserID:    []byte(strconv.FormatInt(userID, 10)),

@@ -31,6 +31,7 @@ type account struct {
 	pcr                 []int
 	members             map[string]string // email -> READER|WRITER|MANAGER
 	reads               int               // GETs of this account, for tests
+	updates             int               // accepted PATCHes of this account, for tests
 }
 
 func (a *account) configIDs() []string {
@@ -211,6 +212,7 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.apply(a, s.opts.Variants)
+	a.updates++
 	fault.WriteJSON(w, http.StatusOK, s.render(a, ss.user.Email, false))
 }
 
@@ -299,6 +301,17 @@ func parseLimit(s string) (int, error) {
 		return 0, errf("limit", "must be a positive integer")
 	}
 	return min(n, maxPageSize), nil
+}
+
+// AccountUpdates is how many PATCHes of the account were accepted: tests
+// count one account's writes on a sandbox other Accounts share.
+func (s *Server) AccountUpdates(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.accounts[id]; a != nil {
+		return a.updates
+	}
+	return 0
 }
 
 // AccountReads is how many times the account was read with GET /accounts/{id}:

@@ -1,0 +1,86 @@
+package controllers
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/provider"
+)
+
+// note is an event a pass asks the reporter to record.
+type note struct {
+	warning         bool
+	reason, message string
+}
+
+// event notes a Normal event (created, adopted, updated, deleted, ...).
+func (p *pass) event(reason, msg string) { p.events = append(p.events, note{false, reason, msg}) }
+
+// warning notes a Warning event.
+func (p *pass) warning(reason, msg string) { p.events = append(p.events, note{true, reason, msg}) }
+
+// report is the one place where the end of a pass becomes the Account's
+// conditions, its events, the metrics, the status write and the requeue. A
+// pass ends with an outcome, or with an error classified here once.
+func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err error) (ctrl.Result, error) {
+	a := p.a
+	if err != nil {
+		o = failureOutcome(err)
+		if o.phase == PhaseError {
+			log.FromContext(ctx).Info("Reconcile failed, retrying", "reason", o.reason, "error", o.message)
+		}
+	}
+	if o != nil {
+		if o.phase == PhaseStalled && !stalledAlready(a, o.reason) {
+			p.warning(o.reason, o.message) // a new stall reason, whatever it is
+		}
+		setConditions(a, *o)
+		a.Status.ObservedGeneration = a.Generation
+		r.Metrics.observeAccount(a, o)
+	}
+	for _, n := range p.events {
+		r.Events.record(a, n)
+	}
+	if perr := r.patchStatus(ctx, a, p.before); perr != nil {
+		return ctrl.Result{}, perr
+	}
+	if o != nil && o.phase == PhaseError && o.requeue == 0 {
+		return ctrl.Result{}, err // controller-runtime's backoff
+	}
+	if o != nil && o.requeue > 0 {
+		return ctrl.Result{RequeueAfter: o.requeue}, nil
+	}
+	return ctrl.Result{}, nil
+}
+
+// failureOutcome turns a classified failure into an outcome: terminal ones and
+// a vanished account stall without a retry loop (watches bring the Account
+// back when something changes), pending ones wait as asked, transient ones back
+// off, honouring the upstream's Retry-After.
+func failureOutcome(err error) *outcome {
+	f := provider.Failure(err)
+	switch f.Class {
+	case provider.ClassTerminal, provider.ClassNotFound:
+		o := stalled(f.Reason, err.Error())
+		return &o
+	case provider.ClassPending:
+		wait := f.After
+		if wait <= 0 {
+			wait = pendingRequeue
+		}
+		return progressing(f.Reason, err.Error()).after(wait)
+	}
+	return failing(f.Reason, err.Error()).after(f.After)
+}
+
+// stalledAlready: the Account is Stalled for this reason already, so the
+// warning event was recorded before.
+func stalledAlready(a *v1alpha1.Account, reason string) bool {
+	c := meta.FindStatusCondition(a.Status.Conditions, v1alpha1.ConditionStalled)
+	return c != nil && c.Status == metav1.ConditionTrue && c.Reason == reason
+}
