@@ -77,7 +77,7 @@ func namespacedProvider(u upstream, ns string) *v1alpha1.AccountProvider {
 	createSecret(ns, name+"-creds", u.creds)
 	p := &v1alpha1.AccountProvider{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: u.spec(v1alpha1.SecretReference{Name: v1alpha1.ObjectName(name + "-creds")})}
-	p.Spec.PollInterval = &metav1.Duration{Duration: pollIntervalMin}
+	p.Spec.PollInterval = &metav1.Duration{Duration: minPollInterval}
 	Expect(k8sClient.Create(rootCtx, p)).To(Succeed())
 	Eventually(func(g Gomega) {
 		g.Expect(k8sClient.Get(rootCtx, client.ObjectKeyFromObject(p), p)).To(Succeed())

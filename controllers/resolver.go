@@ -20,11 +20,11 @@ type resolver struct {
 func (r resolver) SecretKey(ctx context.Context, sel v1alpha1.SecretKeySelector) ([]byte, error) {
 	var s corev1.Secret
 	if err := r.reader.Get(ctx, client.ObjectKey{Namespace: r.namespace, Name: string(sel.Name)}, &s); err != nil {
-		return nil, fmt.Errorf("Secret %q: %w", sel.Name, err)
+		return nil, fmt.Errorf("Secret %q: %w", sel.Name, err) //nolint:staticcheck // ST1005: the kind's name, users see it
 	}
 	v, ok := s.Data[string(sel.Key)]
 	if !ok {
-		return nil, fmt.Errorf("Secret %q has no key %q", sel.Name, sel.Key)
+		return nil, fmt.Errorf("Secret %q has no key %q", sel.Name, sel.Key) //nolint:staticcheck // ST1005: the kind's name
 	}
 	return v, nil
 }

@@ -124,9 +124,10 @@ func fuzzSpec(idp, clientID, endpoint, target string, shape uint8) *v1alpha1.CCM
 	if shape&8 != 0 {
 		tls := v1alpha1.CCMTLSConfig{Mode: []v1alpha1.CCMTLSMode{v1alpha1.TLSDisabled, v1alpha1.TLSOpportunistic,
 			v1alpha1.TLSRequired, v1alpha1.TLSRequired}[shape>>5%4]}
-		if shape>>5%4 == 2 {
+		switch shape >> 5 % 4 {
+		case 2:
 			tls.CASet = "GlobalRoots"
-		} else if shape>>5%4 == 3 {
+		case 3:
 			tls.PinnedCARefs = []v1alpha1.SecretKeySelector{ref}
 		}
 		spec.AuthConfigs = append(spec.AuthConfigs, v1alpha1.CCMAuthConfig{OAuth: &v1alpha1.CCMOAuthConfig{
