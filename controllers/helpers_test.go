@@ -10,6 +10,7 @@ import (
 	eventsv1 "k8s.io/api/events/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -46,7 +47,7 @@ var upstreams = map[string]upstream{
 		func(a *v1alpha1.Account, ns string) {
 			createSecret(ns, a.Name+"-oauth", map[string]string{"clientSecret": oauthSecret})
 			a.Spec.CCM = &v1alpha1.CCMAccountSpec{AuthConfigs: []v1alpha1.CCMAuthConfig{
-				{Password: &v1alpha1.CCMPasswordAuth{Require2FA: true}},
+				{Password: &v1alpha1.CCMPasswordAuth{Require2FA: ptr.To(true)}},
 				{OAuth: &v1alpha1.CCMOAuthConfig{IDPName: "Okta", IDPIconURL: "https://idp.example.com/i.png",
 					AuthorizationEndpoint: "https://idp.example.com/auth", TokenEndpoint: "https://idp.example.com/token",
 					ClientID: "cid", ClientSecretRef: v1alpha1.SecretKeySelector{Name: v1alpha1.ObjectName(a.Name + "-oauth"), Key: "clientSecret"},
