@@ -12,6 +12,11 @@ ASSETS_CMD = assets="$${KUBEBUILDER_ASSETS:-$$(hack/toolchain.sh)}" && test -x "
 # helm, built from Go modules on first use (hack/helm.sh); HELM, when set, wins.
 HELM_CMD = helm="$${HELM:-$$(hack/helm.sh)/helm}" && test -x "$$helm" \
 	|| { echo "no helm at '$$helm': see hack/helm.sh" >&2; exit 1; }
+# golangci-lint with the Kubernetes API linter, built from Go modules on first use
+# (hack/golangci-lint.sh); GOLANGCI_LINT, when set, wins.
+LINT_CMD = gcl="$${GOLANGCI_LINT:-$$(hack/golangci-lint.sh)}" && test -x "$$gcl" \
+	|| { echo "no golangci-lint at '$$gcl': see hack/golangci-lint.sh" >&2; exit 1; }
+LINT_FLAGS ?=
 GO_TEST_FLAGS ?=
 
 .DEFAULT_GOAL := help
@@ -42,6 +47,10 @@ fmt: ## Run gofmt on the code.
 .PHONY: vet
 vet: ## Run go vet.
 	go vet ./...
+
+.PHONY: lint
+lint: ## Run golangci-lint and the Kubernetes API linter with .golangci.yml (LINT_FLAGS=--fix applies fixes).
+	@$(LINT_CMD); set -x; "$$gcl" run $(LINT_FLAGS) ./...
 
 .PHONY: helm
 helm: ## Build (once) and print the directory holding helm.

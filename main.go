@@ -15,7 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	accountsv1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/controllers"
 	"github.com/account-operator/account-operator/internal/logging"
 	"github.com/account-operator/account-operator/internal/metricsendpoint"
@@ -81,7 +81,7 @@ func main() {
 func newScheme() *runtime.Scheme {
 	s := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(s))
-	utilruntime.Must(accountsv1alpha1.AddToScheme(s))
+	utilruntime.Must(v1alpha1.AddToScheme(s))
 	return s
 }
 

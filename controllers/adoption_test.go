@@ -23,7 +23,7 @@ var _ = Describe("Adoption through a ClusterAccountProvider", func() {
 		cp := &v1alpha1.ClusterAccountProvider{ObjectMeta: metav1.ObjectMeta{Name: name},
 			Spec: v1alpha1.ClusterAccountProviderSpec{AccountProviderSpec: upstreams["ccm"].spec(
 				v1alpha1.SecretReference{Name: v1alpha1.ObjectName(name), Namespace: operatorNS})}}
-		cp.Spec.PollInterval = &metav1.Duration{Duration: pollIntervalMin}
+		cp.Spec.PollInterval = &metav1.Duration{Duration: minPollInterval}
 		Expect(k8sClient.Create(rootCtx, cp)).To(Succeed())
 		ref := v1alpha1.ProviderReference{Kind: v1alpha1.ClusterAccountProviderKind, Name: v1alpha1.ObjectName(name)}
 

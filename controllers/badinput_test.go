@@ -88,7 +88,7 @@ var _ = Describe("Bad input", Ordered, func() {
 		for _, c := range cases {
 			Expect(names[c.name]).To(BeFalse(), "duplicate case %s", c.name)
 			names[c.name] = true
-			Expect((c.admit == nil) != (c.setup == nil)).To(BeTrue(), "%s: exactly one of admit or setup", c.name)
+			Expect(c.admit == nil).NotTo(Equal(c.setup == nil), "%s: exactly one of admit or setup", c.name)
 		}
 		Expect(len(cases)).To(BeNumerically(">=", 50))
 	})

@@ -10,6 +10,7 @@ import (
 	eventsv1 "k8s.io/api/events/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
@@ -46,7 +47,7 @@ var upstreams = map[string]upstream{
 		func(a *v1alpha1.Account, ns string) {
 			createSecret(ns, a.Name+"-oauth", map[string]string{"clientSecret": oauthSecret})
 			a.Spec.CCM = &v1alpha1.CCMAccountSpec{AuthConfigs: []v1alpha1.CCMAuthConfig{
-				{Password: &v1alpha1.CCMPasswordAuth{Require2FA: true}},
+				{Password: &v1alpha1.CCMPasswordAuth{Require2FA: ptr.To(true)}},
 				{OAuth: &v1alpha1.CCMOAuthConfig{IDPName: "Okta", IDPIconURL: "https://idp.example.com/i.png",
 					AuthorizationEndpoint: "https://idp.example.com/auth", TokenEndpoint: "https://idp.example.com/token",
 					ClientID: "cid", ClientSecretRef: v1alpha1.SecretKeySelector{Name: v1alpha1.ObjectName(a.Name + "-oauth"), Key: "clientSecret"},
@@ -77,7 +78,7 @@ func namespacedProvider(u upstream, ns string) *v1alpha1.AccountProvider {
 	createSecret(ns, name+"-creds", u.creds)
 	p := &v1alpha1.AccountProvider{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: u.spec(v1alpha1.SecretReference{Name: v1alpha1.ObjectName(name + "-creds")})}
-	p.Spec.PollInterval = &metav1.Duration{Duration: pollIntervalMin}
+	p.Spec.PollInterval = &metav1.Duration{Duration: minPollInterval}
 	Expect(k8sClient.Create(rootCtx, p)).To(Succeed())
 	Eventually(func(g Gomega) {
 		g.Expect(k8sClient.Get(rootCtx, client.ObjectKeyFromObject(p), p)).To(Succeed())

@@ -31,7 +31,7 @@ var _ = Describe("Drift polling", func() {
 		// Nothing triggers a reconcile but the poll. The smallest interval a
 		// provider may set is 30 s, so a correction well before that proves the
 		// manager's default was used.
-		Eventually(func() remote { r, _ := find(o, a.Status.AccountID); return r }, pollIntervalMin*2/3).Should(Equal(r))
+		Eventually(func() remote { r, _ := find(o, a.Status.AccountID); return r }, minPollInterval*2/3).Should(Equal(r))
 		deleteAndWait(a) // stop its 2 s polls on the shared sandbox
 	})
 })

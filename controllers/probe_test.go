@@ -60,7 +60,7 @@ var _ = Describe("Conformance probe", func() {
 		// A spec change re-verifies the provider but does not probe again.
 		ran := st.Time
 		patch := client.MergeFrom(p.DeepCopy())
-		p.Spec.PollInterval = &metav1.Duration{Duration: 2 * pollIntervalMin}
+		p.Spec.PollInterval = &metav1.Duration{Duration: 2 * minPollInterval}
 		Expect(k8sClient.Patch(rootCtx, p, patch)).To(Succeed())
 		Eventually(func() int64 {
 			Expect(k8sClient.Get(rootCtx, client.ObjectKeyFromObject(p), p)).To(Succeed())

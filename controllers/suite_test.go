@@ -51,7 +51,7 @@ const (
 	vcUserPasswd    = "S3ntinel-vc-user-password-6634"
 	operatorNS      = "account-operator"
 	pollInterval    = 2 * time.Second
-	pollIntervalMin = 30 * time.Second
+	minPollInterval = 30 * time.Second
 	eventuallyMax   = 30 * time.Second
 )
 

@@ -29,12 +29,12 @@ const (
 type ProviderReference struct {
 	// kind of the provider: AccountProvider (same namespace) or
 	// ClusterAccountProvider. Default ClusterAccountProvider.
-	// +kubebuilder:default=ClusterAccountProvider
+	// +default="ClusterAccountProvider"
 	// +optional
 	Kind ProviderKind `json:"kind,omitempty"`
 	// name of the provider.
 	// +required
-	Name ObjectName `json:"name"`
+	Name ObjectName `json:"name,omitempty"`
 }
 
 // ConnectionSecretSpec shapes the Secret the operator writes with what the
@@ -63,7 +63,7 @@ type AccountSpec struct {
 	// providerRef names the provider this account lives in. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.providerRef is immutable"
 	// +required
-	ProviderRef ProviderReference `json:"providerRef"`
+	ProviderRef ProviderReference `json:"providerRef,omitzero"`
 	// displayName is the upstream account name (CCM `name`, SCP `name`,
 	// VectorCharts account `name`). Default: metadata.name. Mutable where the
 	// upstream allows renaming (CCM, VectorCharts); 1 to 128 characters.
@@ -71,9 +71,10 @@ type AccountSpec struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	DisplayName string `json:"displayName,omitempty"`
-	// deletionPolicy: Delete (default) deletes the upstream account when the
-	// Account is deleted, and waits until the upstream confirms; Orphan leaves it.
-	// +kubebuilder:default=Delete
+	// deletionPolicy says what happens upstream when the Account is deleted:
+	// Delete (default) deletes the upstream account and waits until the
+	// upstream confirms; Orphan leaves it.
+	// +default="Delete"
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
 	// externalID adopts an existing upstream account by its id (CCM acct_id,
@@ -103,8 +104,10 @@ type AccountSpec struct {
 type CreateMarker struct {
 	// requestKey identifies the create attempt: the upstream's unique key
 	// (CCM name, SCP name, VectorCharts username) it was made with.
+	// +required
 	RequestKey string `json:"requestKey"`
 	// startedAt is when the create was first attempted.
+	// +required
 	StartedAt metav1.Time `json:"startedAt"`
 }
 
@@ -162,7 +165,7 @@ type AccountStatus struct {
 	// on every poll.
 	// +optional
 	Drift *DriftStatus `json:"drift,omitempty"`
-	// conditions: Ready, Synced, Reconciling and Stalled, each with
+	// conditions are Ready, Synced, Reconciling and Stalled, each with
 	// observedGeneration.
 	// +listType=map
 	// +listMapKey=type
@@ -191,12 +194,14 @@ type AccountStatus struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Account struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec declares the upstream account.
 	// +required
-	Spec AccountSpec `json:"spec"`
+	Spec AccountSpec `json:"spec,omitzero"`
 
 	// status is the observed state.
 	// +optional
@@ -213,5 +218,5 @@ type AccountList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Account{}, &AccountList{})
+	objectTypes = append(objectTypes, &Account{}, &AccountList{})
 }

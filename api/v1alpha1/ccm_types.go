@@ -33,13 +33,13 @@ type CCMAccountSpec struct {
 	// +optional
 	AuthConfigs []CCMAuthConfig `json:"authConfigs,omitempty"`
 	// nodeEnrollment (`node_enrollment`) is fixed at create. Immutable.
-	// +kubebuilder:default={}
+	// +default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.ccm.nodeEnrollment is immutable: CCM cannot change it after create"
 	// +optional
 	NodeEnrollment CCMNodeEnrollment `json:"nodeEnrollment,omitzero"`
 	// component is the account type (`component`): DEFAULT or CONFIDENTIAL_AI.
 	// Default DEFAULT. Immutable.
-	// +kubebuilder:default=DEFAULT
+	// +default="DEFAULT"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.ccm.component is immutable: CCM cannot change it after create"
 	// +optional
 	Component CCMComponent `json:"component,omitempty"`
@@ -60,17 +60,17 @@ type CCMAccountSpec struct {
 type CCMLogoSource struct {
 	// configMapKeyRef selects the ConfigMap key holding the image.
 	// +required
-	ConfigMapKeyRef ConfigMapKeySelector `json:"configMapKeyRef"`
+	ConfigMapKeyRef ConfigMapKeySelector `json:"configMapKeyRef,omitzero"`
 }
 
 // CCMNodeEnrollment maps to `node_enrollment`.
 type CCMNodeEnrollment struct {
-	// attestationEnforcementDisabledInsecure
-	// (`attestation_enforcement_disabled_insecure`) lets nodes enroll without
-	// attestation. Insecure; default false.
-	// +kubebuilder:default=false
+	// attestationEnforcementDisabledInsecure lets nodes enroll without
+	// attestation (`attestation_enforcement_disabled_insecure`). Insecure;
+	// default false.
+	// +default=false
 	// +optional
-	AttestationEnforcementDisabledInsecure bool `json:"attestationEnforcementDisabledInsecure"`
+	AttestationEnforcementDisabledInsecure bool `json:"attestationEnforcementDisabledInsecure,omitempty"`
 }
 
 // CCMAuthConfig maps to one `AuthenticationConfig`: exactly one of password,
@@ -92,11 +92,11 @@ type CCMAuthConfig struct {
 type CCMPasswordAuth struct {
 	// require2FA (`require_2fa`) requires a second factor. Default false.
 	// +optional
-	Require2FA bool `json:"require2FA"`
+	Require2FA *bool `json:"require2FA,omitempty"`
 	// administratorsOnly (`administrators_only`) limits password sign-in to
 	// administrators. Default false.
 	// +optional
-	AdministratorsOnly bool `json:"administratorsOnly"`
+	AdministratorsOnly *bool `json:"administratorsOnly,omitempty"`
 }
 
 // CCMClusterAuthRef maps to `AuthConfigRef`.
@@ -105,7 +105,7 @@ type CCMClusterAuthRef struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	// +required
-	TargetID string `json:"targetID"`
+	TargetID string `json:"targetID,omitempty"`
 }
 
 // CCMOAuthConfig maps to `AuthConfigOauth`. The client secret is read from a
@@ -115,35 +115,35 @@ type CCMOAuthConfig struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	// +required
-	IDPName string `json:"idpName"`
+	IDPName string `json:"idpName,omitempty"`
 	// idpIconURL (`idp_icon_url`) is the identity provider's icon.
 	// +required
-	IDPIconURL HTTPSURL `json:"idpIconURL"`
+	IDPIconURL HTTPSURL `json:"idpIconURL,omitempty"`
 	// authorizationEndpoint (`idp_authorization_endpoint`).
 	// +required
-	AuthorizationEndpoint HTTPSURL `json:"authorizationEndpoint"`
+	AuthorizationEndpoint HTTPSURL `json:"authorizationEndpoint,omitempty"`
 	// tokenEndpoint (`idp_token_endpoint`).
 	// +required
-	TokenEndpoint HTTPSURL `json:"tokenEndpoint"`
+	TokenEndpoint HTTPSURL `json:"tokenEndpoint,omitempty"`
 	// userinfoEndpoint (`idp_userinfo_endpoint`). Optional.
 	// +optional
 	UserinfoEndpoint HTTPSURL `json:"userinfoEndpoint,omitempty"`
 	// requiresBasicAuth (`idp_requires_basic_auth`): the token endpoint wants
 	// the client credentials as HTTP Basic auth. Default false.
 	// +optional
-	RequiresBasicAuth bool `json:"requiresBasicAuth"`
+	RequiresBasicAuth *bool `json:"requiresBasicAuth,omitempty"`
 	// clientID (`client_id`) is the OAuth client id.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	// +required
-	ClientID string `json:"clientID"`
+	ClientID string `json:"clientID,omitempty"`
 	// clientSecretRef selects the Secret key holding the OAuth client secret
 	// (`client_secret`), in the Account's namespace.
 	// +required
-	ClientSecretRef SecretKeySelector `json:"clientSecretRef"`
+	ClientSecretRef SecretKeySelector `json:"clientSecretRef,omitzero"`
 	// tls (`tls`) says how CCM connects to the identity provider.
 	// +required
-	TLS CCMTLSConfig `json:"tls"`
+	TLS CCMTLSConfig `json:"tls,omitzero"`
 }
 
 // CCMTLSConfig maps to `TlsConfig`: disabled, opportunistic, or required with
@@ -152,9 +152,9 @@ type CCMOAuthConfig struct {
 // +kubebuilder:validation:XValidation:rule="self.mode != 'Required' || (has(self.caSet) != has(self.pinnedCARefs))",message="tls.mode Required needs exactly one of tls.caSet or tls.pinnedCARefs"
 // +kubebuilder:validation:XValidation:rule="has(self.clientCertRef) == has(self.clientKeyRef)",message="tls.clientCertRef and tls.clientKeyRef must be set together"
 type CCMTLSConfig struct {
-	// mode: Disabled, Opportunistic or Required.
+	// mode is Disabled, Opportunistic or Required.
 	// +required
-	Mode CCMTLSMode `json:"mode"`
+	Mode CCMTLSMode `json:"mode,omitempty"`
 	// validateHostname (`validate_hostname`) checks the server name; Required
 	// mode only. Default true.
 	// +optional

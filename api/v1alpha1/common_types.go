@@ -30,10 +30,10 @@ type DataKey string
 type SecretKeySelector struct {
 	// name of the Secret, in the referring object's namespace.
 	// +required
-	Name ObjectName `json:"name"`
+	Name ObjectName `json:"name,omitempty"`
 	// key in the Secret's data.
 	// +required
-	Key DataKey `json:"key"`
+	Key DataKey `json:"key,omitempty"`
 }
 
 // ConfigMapKeySelector selects one key of a ConfigMap in the same namespace as
@@ -41,10 +41,10 @@ type SecretKeySelector struct {
 type ConfigMapKeySelector struct {
 	// name of the ConfigMap, in the referring object's namespace.
 	// +required
-	Name ObjectName `json:"name"`
+	Name ObjectName `json:"name,omitempty"`
 	// key in the ConfigMap's data or binaryData.
 	// +required
-	Key DataKey `json:"key"`
+	Key DataKey `json:"key,omitempty"`
 }
 
 // SecretReference names a whole Secret. On a ClusterAccountProvider the
@@ -53,7 +53,7 @@ type ConfigMapKeySelector struct {
 type SecretReference struct {
 	// name of the Secret.
 	// +required
-	Name ObjectName `json:"name"`
+	Name ObjectName `json:"name,omitempty"`
 	// namespace of the Secret. Required on a ClusterAccountProvider; not allowed
 	// on an AccountProvider.
 	// +optional
@@ -65,13 +65,13 @@ type SecretReference struct {
 type SecretKeyReference struct {
 	// name of the Secret.
 	// +required
-	Name ObjectName `json:"name"`
+	Name ObjectName `json:"name,omitempty"`
 	// namespace of the Secret. Required on a ClusterAccountProvider; not allowed
 	// on an AccountProvider.
 	// +optional
 	Namespace NamespaceName `json:"namespace,omitempty"`
 	// key in the Secret's data.
-	// +kubebuilder:default=ca.crt
+	// +default="ca.crt"
 	// +optional
 	Key DataKey `json:"key,omitempty"`
 }

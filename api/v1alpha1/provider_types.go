@@ -40,9 +40,10 @@ type AccountProviderSpec struct {
 type CCMProviderSpec struct {
 	// url of the CCM instance, e.g. https://ccm.fortanix.com.
 	// +required
-	URL HTTPSURL `json:"url"`
+	URL HTTPSURL `json:"url,omitempty"`
 	// pathPrefix replaces the /v1 prefix of every API path, for deployments that
 	// serve CCM elsewhere (e.g. /api/v1/confidential_computing). Default /v1.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:Pattern=`^/[-._a-zA-Z0-9/]*$`
 	// +optional
@@ -50,7 +51,7 @@ type CCMProviderSpec struct {
 	// credentialsSecretRef names the Secret with keys `username` (the user's
 	// email) and `password`. The user must not require 2FA.
 	// +required
-	CredentialsSecretRef SecretReference `json:"credentialsSecretRef"`
+	CredentialsSecretRef SecretReference `json:"credentialsSecretRef,omitzero"`
 }
 
 // SCPProviderSpec locates the Samsung Cloud Platform services. Requests are
@@ -59,11 +60,11 @@ type SCPProviderSpec struct {
 	// cloudControlURL of the Cloud Control service (account factory), e.g.
 	// https://cloudcontrol.e.samsungsdscloud.com.
 	// +required
-	CloudControlURL HTTPSURL `json:"cloudControlURL"`
+	CloudControlURL HTTPSURL `json:"cloudControlURL,omitempty"`
 	// organizationURL of the Organization service (account reads, moves and
 	// deletes), e.g. https://organization.e.samsungsdscloud.com.
 	// +required
-	OrganizationURL HTTPSURL `json:"organizationURL"`
+	OrganizationURL HTTPSURL `json:"organizationURL,omitempty"`
 	// organizationID is sent as organization_id where the Organization API
 	// takes it (moving an account to another unit).
 	// +kubebuilder:validation:MaxLength=128
@@ -72,7 +73,7 @@ type SCPProviderSpec struct {
 	// credentialsSecretRef names the Secret with keys `accessKey` and
 	// `secretKey` of the organization's management account.
 	// +required
-	CredentialsSecretRef SecretReference `json:"credentialsSecretRef"`
+	CredentialsSecretRef SecretReference `json:"credentialsSecretRef,omitzero"`
 }
 
 // VectorChartsProviderSpec locates a self-hosted VectorCharts OEM Portal.
@@ -80,11 +81,11 @@ type VectorChartsProviderSpec struct {
 	// url of the portal, without the /api/portal suffix, e.g.
 	// https://charts.example.com:9909.
 	// +required
-	URL HTTPSURL `json:"url"`
+	URL HTTPSURL `json:"url,omitempty"`
 	// credentialsSecretRef names the Secret with key `token`: an API token of an
 	// administrator.
 	// +required
-	CredentialsSecretRef SecretReference `json:"credentialsSecretRef"`
+	CredentialsSecretRef SecretReference `json:"credentialsSecretRef,omitzero"`
 }
 
 // RateLimit is a token bucket.
@@ -93,7 +94,7 @@ type RateLimit struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=10000
 	// +required
-	RequestsPerSecond int32 `json:"requestsPerSecond"`
+	RequestsPerSecond int32 `json:"requestsPerSecond,omitempty"`
 	// burst is how many requests may go at once above the rate, 1 to 10000.
 	// Default: twice requestsPerSecond.
 	// +kubebuilder:validation:Minimum=1
@@ -116,7 +117,7 @@ type ProbeStatus struct {
 	// passed is true when every check passed.
 	// +optional
 	Passed bool `json:"passed"`
-	// checks, one per step, in the order run.
+	// checks are the probe's steps, in the order run.
 	// +kubebuilder:validation:MaxItems=16
 	// +listType=atomic
 	// +optional
@@ -129,8 +130,8 @@ type ProbeCheck struct {
 	// +kubebuilder:validation:MaxLength=64
 	// +required
 	Name string `json:"name"`
-	// result: OK, Differs (usable, but the answer is not exactly as modelled)
-	// or Failed.
+	// result is OK, Differs (usable, but the answer is not exactly as
+	// modelled) or Failed.
 	// +kubebuilder:validation:Enum=OK;Differs;Failed
 	// +required
 	Result string `json:"result"`
@@ -162,8 +163,8 @@ type AccountProviderStatus struct {
 	// probe-requested-at annotation gets a new value.
 	// +optional
 	Probe *ProbeStatus `json:"probe,omitempty"`
-	// conditions: Ready is True once the credentials were verified with a cheap
-	// authenticated call.
+	// conditions hold Ready, True once the credentials were verified with a
+	// cheap authenticated call.
 	// +listType=map
 	// +listMapKey=type
 	// +optional
@@ -180,7 +181,9 @@ type AccountProviderStatus struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type AccountProvider struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec says where the upstream is and how to authenticate.
@@ -235,7 +238,9 @@ type ClusterAccountProviderSpec struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type ClusterAccountProvider struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec says where the upstream is, how to authenticate and who may use it.
@@ -261,6 +266,6 @@ type ClusterAccountProviderList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&AccountProvider{}, &AccountProviderList{},
+	objectTypes = append(objectTypes, &AccountProvider{}, &AccountProviderList{},
 		&ClusterAccountProvider{}, &ClusterAccountProviderList{})
 }

@@ -17,16 +17,17 @@ type SCPAccountSpec struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.scp.landingZoneID is immutable"
 	// +required
-	LandingZoneID string `json:"landingZoneID"`
+	LandingZoneID string `json:"landingZoneID,omitempty"`
 	// parentUnitID (`parent_unit_id`) is the organization unit (ou-…) the
 	// account belongs to. Mutable: a change moves the account.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	// +required
-	ParentUnitID string `json:"parentUnitID"`
+	ParentUnitID string `json:"parentUnitID,omitempty"`
 	// email (`email`) of the account. Required: the API reference marks it
 	// optional, but Samsung's own SDK and Terraform provider require it. At
 	// most 60 characters. Immutable once set.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=60
 	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
 	// +optional
@@ -39,15 +40,16 @@ type SCPAccountSpec struct {
 // SCPSSOUser maps to the `sso_user_*` fields.
 type SCPSSOUser struct {
 	// email (`sso_user_email`).
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=60
 	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
 	// +required
-	Email string `json:"email"`
+	Email string `json:"email,omitempty"`
 	// name (`sso_user_name`).
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
 	// +required
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 	// realName (`sso_user_real_name`).
 	// +kubebuilder:validation:MaxLength=64
 	// +optional

@@ -11,7 +11,7 @@ type VectorChartsAccountSpec struct {
 	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+$`
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.vectorCharts.username is immutable"
 	// +required
-	Username string `json:"username"`
+	Username string `json:"username,omitempty"`
 	// passwordSecretRef selects the Secret key with the primary user's password
 	// (at least 4 characters). Absent: the operator generates a strong one and
 	// writes it to the connection Secret.

@@ -95,8 +95,8 @@ func main() {
 	// The bench's own watch (controller-runtime's cache) has nothing to say.
 	ctrllog.SetLogger(logr.Discard())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	res, err := run(ctx, c)
+	stop() // not deferred: os.Exit below would skip it
 	if res != nil {
 		printTable(os.Stdout, res)
 		if werr := writeJSON(c.out, res); werr != nil {

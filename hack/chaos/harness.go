@@ -156,18 +156,16 @@ func (h *harness) startManager(ctx context.Context, r *Result) {
 func poll(ctx context.Context, timeout time.Duration, what string, cond func(context.Context) (bool, string)) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	last := ""
 	for {
 		done, status := cond(ctx)
 		if done {
 			return nil
 		}
-		last = status
 		if !sleep(ctx, 500*time.Millisecond) {
 			if errors.Is(ctx.Err(), context.Canceled) {
-				return fmt.Errorf("%s: interrupted: %s", what, last)
+				return fmt.Errorf("%s: interrupted: %s", what, status)
 			}
-			return fmt.Errorf("%s: not within %s: %s", what, timeout, last)
+			return fmt.Errorf("%s: not within %s: %s", what, timeout, status)
 		}
 	}
 }

@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 func interrupted(ctx context.Context, err error, say func(string, ...any)) error {
 	if ctx.Err() != nil {
 		say("Interrupted")
-		return nil
+		return nil //nolint:nilerr // the user asked for the stop: not a failure
 	}
 	return err
 }

@@ -180,6 +180,7 @@ func mentioning(dir string) []string {
 
 // endRecorded kills whatever a failed test left running, by the pid file.
 func endRecorded(t *testing.T, state string) {
+	t.Helper()
 	procs, err := localenv.ReadPIDFile(pidFile(state))
 	if err == nil {
 		_, err = localenv.Terminate(procs, syscall.SIGKILL, 15*time.Second)

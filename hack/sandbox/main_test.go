@@ -105,7 +105,8 @@ func TestCancelReturnsNil(t *testing.T) {
 	if err := r.wait(t); err != nil {
 		t.Fatalf("run after cancel = %v, want nil", err)
 	}
-	if _, err := httpc.Get(r.urls["admin"] + "/healthz"); err == nil {
+	if resp, err := httpc.Get(r.urls["admin"] + "/healthz"); err == nil {
+		_ = resp.Body.Close()
 		t.Fatal("admin endpoint still answers after run returned")
 	}
 }

@@ -87,7 +87,7 @@ func (e *Env) waitManagerReady(ctx context.Context) error {
 		}
 		resp, err := c.Do(req)
 		if err != nil {
-			return false, nil // not listening yet
+			return false, nil //nolint:nilerr // not listening yet: poll again
 		}
 		_ = resp.Body.Close()
 		return resp.StatusCode == http.StatusOK, nil

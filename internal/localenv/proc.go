@@ -30,7 +30,7 @@ func startProc(name, path string, args, env []string, dir, logPath string) (*pro
 		return nil, err
 	}
 	fmt.Fprintf(log, "=== %s: %s %s\n", time.Now().Format(time.RFC3339), path, strings.Join(args, " "))
-	cmd := exec.Command(path, args...)
+	cmd := exec.Command(path, args...) //nolint:noctx // a long-lived child: stop() ends it in order, a context would kill it
 	cmd.Env, cmd.Dir = env, dir
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -117,5 +117,5 @@ func logTail(path string, n int) string {
 
 // exitError describes a process that ended while it was expected to run.
 func (p *proc) exitError() error {
-	return fmt.Errorf("%s exited (%v); last lines of %s:\n%s", p.name, p.err, p.logPath, logTail(p.logPath, 20))
+	return fmt.Errorf("%s exited (%w); last lines of %s:\n%s", p.name, p.err, p.logPath, logTail(p.logPath, 20))
 }

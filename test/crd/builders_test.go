@@ -41,7 +41,7 @@ func validCCMAccount(name string) *v1alpha1.Account {
 	a.Spec.CCM = &v1alpha1.CCMAccountSpec{
 		Component: "DEFAULT",
 		AuthConfigs: []v1alpha1.CCMAuthConfig{
-			{Password: &v1alpha1.CCMPasswordAuth{Require2FA: true}},
+			{Password: &v1alpha1.CCMPasswordAuth{Require2FA: ptr.To(true)}},
 			{OAuth: oauthConfig()},
 		},
 		CustomLogo:          &v1alpha1.CCMLogoSource{ConfigMapKeyRef: v1alpha1.ConfigMapKeySelector{Name: "logos", Key: "a.png"}},

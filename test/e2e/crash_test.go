@@ -75,6 +75,7 @@ func recordedIDs(t *testing.T, ctx context.Context, ns string) map[string]string
 
 // countCreated counts the crash Accounts' upstream accounts.
 func countCreated(t *testing.T, ctx context.Context) int {
+	t.Helper()
 	n := 0
 	for kind := range crashAccounts {
 		for _, u := range mustUpstream(t, ctx, kind) {

@@ -101,6 +101,7 @@ func checkSecretKeys(t *testing.T, ctx context.Context, ns, secret string, want 
 }
 
 func patchAndDelete(t *testing.T, ctx context.Context, ns string, c lifecycleCase, id string) {
+	t.Helper()
 	kubectl(t, ctx, "patch", "account", c.name, "-n", ns, "--type=merge", "-p", c.patch)
 	eventually(t, ctx, time.Minute, func() string {
 		u, ok := byID(mustUpstream(t, ctx, c.kind), id)

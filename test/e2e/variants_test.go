@@ -81,6 +81,7 @@ func TestUndocumentedVariants(t *testing.T) {
 // identity provider by URLs that a normalising CCM rewrites (upper-case host,
 // default port), with its client secret in a Secret.
 func variantAccountYAML(t *testing.T, kind, ns, name string) string {
+	t.Helper()
 	y := accountYAML(t, kind, ns, name)
 	if kind != "ccm" {
 		return y
@@ -194,6 +195,7 @@ func calls(t *testing.T, ctx context.Context, sb *localenv.Sandbox, upstream str
 }
 
 func callCount(t *testing.T, ctx context.Context, sb *localenv.Sandbox, upstream, op string) int {
+	t.Helper()
 	return calls(t, ctx, sb, upstream)[op]
 }
 

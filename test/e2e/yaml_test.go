@@ -63,10 +63,12 @@ func render(t *testing.T, tmpl *template.Template, data any) string {
 
 // accountYAML is one Account of the upstream kind ("ccm", "scp", "vectorcharts").
 func accountYAML(t *testing.T, kind, ns, name string) string {
+	t.Helper()
 	return accountYAMLWithPCR(t, kind, ns, name, validPCR)
 }
 
 func accountYAMLWithPCR(t *testing.T, kind, ns, name, pcr string) string {
+	t.Helper()
 	return render(t, accountTmpl[kind], map[string]string{"NS": ns, "Name": name, "PCR": pcr})
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"k8s.io/utils/ptr"
+
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
@@ -25,7 +27,8 @@ func authConfig(ctx context.Context, r provider.Resolver, field string, c v1alph
 	switch {
 	case c.Password != nil:
 		return ccm.AuthenticationConfig{Password: &ccm.AuthConfigPassword{
-			Require2FA: c.Password.Require2FA, AdministratorsOnly: c.Password.AdministratorsOnly}}, nil
+			Require2FA:         ptr.Deref(c.Password.Require2FA, false),
+			AdministratorsOnly: ptr.Deref(c.Password.AdministratorsOnly, false)}}, nil
 	case c.ClusterAuthRef != nil:
 		return ccm.AuthenticationConfig{ClusterAuthRef: &ccm.AuthConfigRef{TargetID: c.ClusterAuthRef.TargetID}}, nil
 	}
@@ -50,7 +53,7 @@ func oauthConfig(ctx context.Context, r provider.Resolver, field string, o *v1al
 		IdpIconURL:               string(o.IDPIconURL),
 		IdpAuthorizationEndpoint: string(o.AuthorizationEndpoint),
 		IdpTokenEndpoint:         string(o.TokenEndpoint),
-		IdpRequiresBasicAuth:     o.RequiresBasicAuth,
+		IdpRequiresBasicAuth:     ptr.Deref(o.RequiresBasicAuth, false),
 		IdpUserinfoEndpoint:      string(o.UserinfoEndpoint),
 		TLS:                      tls,
 		ClientID:                 o.ClientID,

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -116,7 +117,7 @@ func fuzzSpec(idp, clientID, endpoint, target string, shape uint8) *v1alpha1.CCM
 		spec.CustomLogo = &v1alpha1.CCMLogoSource{ConfigMapKeyRef: v1alpha1.ConfigMapKeySelector{Name: "logos", Key: "logo"}}
 	}
 	if shape&2 != 0 {
-		spec.AuthConfigs = append(spec.AuthConfigs, v1alpha1.CCMAuthConfig{Password: &v1alpha1.CCMPasswordAuth{Require2FA: shape&16 != 0}})
+		spec.AuthConfigs = append(spec.AuthConfigs, v1alpha1.CCMAuthConfig{Password: &v1alpha1.CCMPasswordAuth{Require2FA: ptr.To(shape&16 != 0)}})
 	}
 	if shape&4 != 0 {
 		spec.AuthConfigs = append(spec.AuthConfigs, v1alpha1.CCMAuthConfig{ClusterAuthRef: &v1alpha1.CCMClusterAuthRef{TargetID: apiString(target)}})
@@ -124,9 +125,10 @@ func fuzzSpec(idp, clientID, endpoint, target string, shape uint8) *v1alpha1.CCM
 	if shape&8 != 0 {
 		tls := v1alpha1.CCMTLSConfig{Mode: []v1alpha1.CCMTLSMode{v1alpha1.TLSDisabled, v1alpha1.TLSOpportunistic,
 			v1alpha1.TLSRequired, v1alpha1.TLSRequired}[shape>>5%4]}
-		if shape>>5%4 == 2 {
+		switch shape >> 5 % 4 {
+		case 2:
 			tls.CASet = "GlobalRoots"
-		} else if shape>>5%4 == 3 {
+		case 3:
 			tls.PinnedCARefs = []v1alpha1.SecretKeySelector{ref}
 		}
 		spec.AuthConfigs = append(spec.AuthConfigs, v1alpha1.CCMAuthConfig{OAuth: &v1alpha1.CCMOAuthConfig{
@@ -150,7 +152,7 @@ func checkCCMBody(t *testing.T, raw []byte, req *provider.Request, secret, logo 
 	for i, c := range spec.AuthConfigs {
 		got := b.AuthConfigs[i]
 		switch {
-		case c.Password != nil && (got.Password == nil || got.Password.Require2FA != c.Password.Require2FA),
+		case c.Password != nil && (got.Password == nil || got.Password.Require2FA != *c.Password.Require2FA),
 			c.ClusterAuthRef != nil && (got.ClusterAuthRef == nil || got.ClusterAuthRef.TargetID != c.ClusterAuthRef.TargetID):
 			t.Fatalf("body %s: config %d differs from the spec", raw, i)
 		case c.OAuth != nil:

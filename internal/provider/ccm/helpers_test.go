@@ -13,6 +13,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
@@ -213,7 +214,7 @@ func (e *env) fullSpec() *v1alpha1.CCMAccountSpec {
 	return &v1alpha1.CCMAccountSpec{
 		CustomLogo: &v1alpha1.CCMLogoSource{ConfigMapKeyRef: v1alpha1.ConfigMapKeySelector{Name: "logos", Key: "team.png"}},
 		AuthConfigs: []v1alpha1.CCMAuthConfig{
-			{Password: &v1alpha1.CCMPasswordAuth{Require2FA: true, AdministratorsOnly: false}},
+			{Password: &v1alpha1.CCMPasswordAuth{Require2FA: ptr.To(true), AdministratorsOnly: ptr.To(false)}},
 			{OAuth: oauth("Okta", "okta", v1alpha1.CCMTLSConfig{Mode: v1alpha1.TLSRequired, ValidateHostname: &no,
 				PinnedCARefs:  []v1alpha1.SecretKeySelector{{Name: "idp-tls", Key: "ca.crt"}},
 				ClientCertRef: &v1alpha1.SecretKeySelector{Name: "idp-tls", Key: "tls.crt"},
@@ -230,7 +231,7 @@ func (e *env) fullSpec() *v1alpha1.CCMAccountSpec {
 func oauth(name, secret string, tls v1alpha1.CCMTLSConfig) *v1alpha1.CCMOAuthConfig {
 	return &v1alpha1.CCMOAuthConfig{IDPName: name, IDPIconURL: "https://idp.example.com/icon.png",
 		AuthorizationEndpoint: "https://idp.example.com/authorize", TokenEndpoint: "https://idp.example.com/token",
-		UserinfoEndpoint: "https://idp.example.com/userinfo", RequiresBasicAuth: true, ClientID: name + "-client",
+		UserinfoEndpoint: "https://idp.example.com/userinfo", RequiresBasicAuth: ptr.To(true), ClientID: name + "-client",
 		ClientSecretRef: v1alpha1.SecretKeySelector{Name: v1alpha1.ObjectName(secret), Key: "clientSecret"}, TLS: tls}
 }
 

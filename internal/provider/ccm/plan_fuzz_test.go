@@ -86,6 +86,7 @@ func hidden(cs map[string]ccm.AuthenticationConfig) map[string]ccm.Authenticatio
 // apply is CCM's PATCH as the reference describes it, after a JSON round
 // trip of the request: del, then mod by id, then add under fresh ids.
 func (s state) apply(t *testing.T, req ccm.AccountUpdateRequest, fresh []string) state {
+	t.Helper()
 	raw, err := json.Marshal(req)
 	if err != nil {
 		t.Fatalf("PATCH body does not marshal: %v", err)

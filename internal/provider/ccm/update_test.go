@@ -8,6 +8,8 @@ import (
 	"sort"
 	"testing"
 
+	"k8s.io/utils/ptr"
+
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	"github.com/account-operator/account-operator/internal/upstream/ccm"
@@ -41,7 +43,7 @@ func TestAuthConfigChangeIsOnePatchWithAddModDel(t *testing.T) {
 	e.res.setSecret("google", "clientSecret", []byte(oauthSecret+"-google"))
 	cfgs := a.Spec.CCM.AuthConfigs
 	a.Spec.CCM.AuthConfigs = []v1alpha1.CCMAuthConfig{
-		{Password: &v1alpha1.CCMPasswordAuth{Require2FA: false, AdministratorsOnly: true}},
+		{Password: &v1alpha1.CCMPasswordAuth{Require2FA: ptr.To(false), AdministratorsOnly: ptr.To(true)}},
 		cfgs[1], cfgs[3],
 		{OAuth: oauth("Google", "google", v1alpha1.CCMTLSConfig{Mode: v1alpha1.TLSOpportunistic})},
 	}

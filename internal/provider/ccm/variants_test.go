@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"k8s.io/utils/ptr"
+
 	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/provider"
 	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
@@ -234,7 +236,7 @@ func TestDriftNamesTheField(t *testing.T) {
 			[]string{"spec.ccm.authConfigs[3].oauth.tls.mode"}},
 		{func(s *v1alpha1.CCMAccountSpec) { s.AuthConfigs[2].ClusterAuthRef.TargetID = "target-2" },
 			[]string{"spec.ccm.authConfigs[2].clusterAuthRef.targetID"}},
-		{func(s *v1alpha1.CCMAccountSpec) { s.AuthConfigs[0].Password.AdministratorsOnly = true },
+		{func(s *v1alpha1.CCMAccountSpec) { s.AuthConfigs[0].Password.AdministratorsOnly = ptr.To(true) },
 			[]string{"spec.ccm.authConfigs[0].password.administratorsOnly"}},
 	} {
 		b := a.DeepCopy()

@@ -31,6 +31,7 @@ func (p *Provider) refused(ctx context.Context, req *provider.Request, name stri
 	field, holder, lerr := p.taken(ctx, name, req.Account.Spec.SCP.Email)
 	switch {
 	case lerr != nil:
+		//nolint:errorlint // only the lookup failure is wrapped: it, not the refusal, decides the retry
 		return fmt.Errorf("look up SCP accounts named %q after the create was refused (%v): %w", name, err, lerr)
 	case field != "":
 		return provider.Terminal(v1alpha1.ReasonAlreadyExists, takenMessage(field, name, req, holder), err)

@@ -12,7 +12,7 @@ import (
 
 // Update moves the account to spec.scp.parentUnitID with one MoveAccount: the
 // parent unit is the only thing SCP can change.
-func (p *Provider) Update(ctx context.Context, req *provider.Request, obs provider.Observation) (provider.Update, error) {
+func (p *Provider) Update(ctx context.Context, req *provider.Request, _ provider.Observation) (provider.Update, error) {
 	spec, err := scpSpec(req)
 	if err != nil {
 		return provider.Update{}, err

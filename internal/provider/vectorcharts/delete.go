@@ -34,7 +34,7 @@ type failure struct {
 func (p *Provider) Delete(ctx context.Context, req *provider.Request) (bool, error) {
 	id, err := accountID(req)
 	if err != nil {
-		return true, nil // not a portal id: no such account can exist upstream
+		return true, nil //nolint:nilerr // not a portal id: no such account can exist upstream
 	}
 	st := &req.Account.Status
 	// The job is read before the account: a job that ends in between has

@@ -38,13 +38,13 @@ type pass struct {
 	wait *provider.Error // nil: no error
 }
 
-// deletePasses calls Delete until done, at most max times, and returns every
+// deletePasses calls Delete until done, at most limit times, and returns every
 // pass. Errors other than pending failures fail the test: a transient upstream
 // error here would be a bug of the test setup.
-func (e *env) deletePasses(t *testing.T, req *provider.Request, max int, between func()) []pass {
+func (e *env) deletePasses(t *testing.T, req *provider.Request, limit int, between func()) []pass {
 	t.Helper()
 	var out []pass
-	for range max {
+	for range limit {
 		done, err := e.p.Delete(ctxT(t), req)
 		var we *provider.Error
 		if err != nil && !errors.As(err, &we) {
@@ -59,7 +59,7 @@ func (e *env) deletePasses(t *testing.T, req *provider.Request, max int, between
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("the delete did not finish within %d passes", max)
+	t.Fatalf("the delete did not finish within %d passes", limit)
 	return out
 }
 

@@ -35,7 +35,10 @@ type env struct {
 
 // newEnv serves a sandbox with fast delete jobs and builds a provider for it
 // through the Kind, as the registry does.
-func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, nil)
+}
 
 // newEnvWith is newEnv with the sandbox options changed by mod.
 func newEnvWith(t *testing.T, mod func(*sandbox.Options)) *env {
@@ -102,6 +105,7 @@ func newRequest(a *v1alpha1.Account, res resolver) *provider.Request {
 }
 
 func ctxT(t *testing.T) context.Context {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -198,9 +202,8 @@ func (e *env) loginAccount(t *testing.T, username string, password []byte) int64
 // errs collects every error a test saw, for the secret-leak check.
 type errs []error
 
-func (l *errs) add(err error) error {
+func (l *errs) add(err error) {
 	if err != nil {
 		*l = append(*l, err)
 	}
-	return err
 }

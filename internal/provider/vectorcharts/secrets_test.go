@@ -32,7 +32,8 @@ func TestErrorsNeverCarrySecrets(t *testing.T) {
 	dup := newRequest(a, res)
 	dup.Connection["password"] = []byte(specPassword)
 	_, err := e.p.Create(ctxT(t), dup)
-	if seen.add(err) == nil {
+	seen.add(err)
+	if err == nil {
 		t.Fatal("duplicate create succeeded")
 	}
 

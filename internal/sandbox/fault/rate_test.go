@@ -51,7 +51,7 @@ func TestRateEndpoint(t *testing.T) {
 	in := New()
 	var clock atomic.Int64
 	in.now = func() time.Time { return at(int(clock.Load())) }
-	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})
+	ok := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 	mux := http.NewServeMux()
 	mux.Handle("/create", in.Wrap("Create", ok))
 	mux.Handle("/get", in.Wrap("Get", ok))

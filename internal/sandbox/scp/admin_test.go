@@ -56,7 +56,7 @@ func TestAdminHandler(t *testing.T) {
 		t.Fatalf("forced state: %d %v", code, body)
 	}
 	if resp, err := http.Post(admin.URL+"/admin/account-state", "application/json",
-		strings.NewReader(`{"id":"nope","state":"SUSPENDED"}`)); err != nil || resp.StatusCode != 404 {
+		strings.NewReader(`{"id":"nope","state":"SUSPENDED"}`)); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown account: %v %v", resp, err)
 	} else {
 		_ = resp.Body.Close()

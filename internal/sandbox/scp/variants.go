@@ -15,9 +15,9 @@ import (
 type ClosureEnd string
 
 const (
-	// ClosureGone: every read answers 404, the account is no longer listed.
+	// ClosureGone means every read answers 404, the account is no longer listed.
 	ClosureGone ClosureEnd = "gone"
-	// ClosureSuspended: the account stays listed and readable as SUSPENDED
+	// ClosureSuspended means the account stays listed and readable as SUSPENDED
 	// for good, as AWS Organizations keeps a closed account, whose state
 	// names SCP mirrors. Its name stays taken.
 	ClosureSuspended ClosureEnd = "suspended"

@@ -80,7 +80,7 @@ func TestRestrictedToken(t *testing.T) {
 	e.callJSON("POST", api+"/admin/createApiToken", adminToken, map[string]any{"userId": a.User.ID,
 		"accountId": a.Account.ID, "name": "web", "restrictions": map[string]any{"hosts": []string{"example.com"}}}, 200, &tok)
 	for origin, want := range map[string]int{"": 401, "https://evil.com": 401, "https://example.com": 200} {
-		req, _ := http.NewRequest("GET", e.srv.URL+api+"/apiTokens", nil)
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+api+"/apiTokens", nil)
 		req.Header.Set("Authorization", "Bearer "+tok.ID)
 		if origin != "" {
 			req.Header.Set("Origin", origin)

@@ -238,7 +238,7 @@ func TestValidationMessageNamesField(t *testing.T) {
 	c := e.client(t, nil)
 	broken := oauthConfig(TlsConfig{}) // no TLS mode chosen
 	_, err := c.CreateAccount(t.Context(), AccountRequest{Name: "n", AuthConfigs: []AuthenticationConfig{broken}})
-	he := wantStatus(t, err, http.StatusBadRequest)
+	he := wantHTTPError(t, err, http.StatusBadRequest)
 	if want := "auth_configs[0].oauth.tls"; !bytes.Contains([]byte(he.Message), []byte(want)) {
 		t.Fatalf("message %q does not name %s", he.Message, want)
 	}

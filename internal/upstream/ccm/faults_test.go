@@ -68,7 +68,7 @@ func TestCreateNotRetried(t *testing.T) {
 			c := e.client(t, nil)
 			e.sb.Faults().Add(tt.rule)
 			_, err := c.CreateAccount(t.Context(), AccountRequest{Name: "once"})
-			he := wantStatus(t, err, tt.status)
+			he := wantHTTPError(t, err, tt.status)
 			if tt.status == 429 && he.RetryAfter != time.Second {
 				t.Fatalf("RetryAfter = %v", he.RetryAfter)
 			}
@@ -96,7 +96,7 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("first GetAccount: %v", err)
 	}
 	_, err := c.CreateAccount(t.Context(), AccountRequest{Name: "limited"})
-	if he := wantStatus(t, err, http.StatusTooManyRequests); he.RetryAfter != time.Second {
+	if he := wantHTTPError(t, err, http.StatusTooManyRequests); he.RetryAfter != time.Second {
 		t.Fatalf("RetryAfter = %v", he.RetryAfter)
 	}
 	start := time.Now()
@@ -123,7 +123,7 @@ func TestTimeout(t *testing.T) {
 	e.sb.Faults().SetLatency(fault.Latency{Fixed: 300 * time.Millisecond})
 	start := time.Now()
 	_, err := c.ListAccounts(t.Context(), ListOptions{})
-	he := wantStatus(t, err, 0)
+	he := wantHTTPError(t, err, 0)
 	var te interface{ Timeout() bool }
 	if !errors.As(he, &te) || !te.Timeout() {
 		t.Fatalf("want a timeout error, got %v", err)
@@ -138,6 +138,7 @@ func TestTimeout(t *testing.T) {
 
 // junkServer logs in normally but answers account calls with a broken body.
 func junkServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/sys/auth", func(w http.ResponseWriter, _ *http.Request) {
 		fault.WriteJSON(w, 200, map[string]any{"access_token": "tok-123456",
@@ -160,7 +161,7 @@ func TestMalformedBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.GetAccount(t.Context(), "x", false)
-	he := wantStatus(t, err, http.StatusOK)
+	he := wantHTTPError(t, err, http.StatusOK)
 	if he.Err == nil || !strings.Contains(err.Error(), "malformed") {
 		t.Fatalf("want a malformed-body error, got %v", err)
 	}

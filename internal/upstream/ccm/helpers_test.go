@@ -134,7 +134,13 @@ func pcrReversed() []int {
 }
 
 // wantStatus fails unless err is an *httpapi.Error with the status.
-func wantStatus(t *testing.T, err error, status int) *httpapi.Error {
+func wantStatus(t *testing.T, err error, status int) {
+	t.Helper()
+	_ = wantHTTPError(t, err, status)
+}
+
+// wantHTTPError is wantStatus that returns the error for further checks.
+func wantHTTPError(t *testing.T, err error, status int) *httpapi.Error {
 	t.Helper()
 	var e *httpapi.Error
 	if !errors.As(err, &e) {

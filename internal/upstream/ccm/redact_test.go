@@ -17,6 +17,7 @@ import (
 // echoServer answers every call with 400 and a body that echoes the request
 // headers and body, as a careless upstream might.
 func echoServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if strings.HasPrefix(r.URL.Path, "/v1/sys/session/select_account/") {
@@ -98,7 +99,7 @@ func TestPrintingRedacts(t *testing.T) {
 	values := []any{c, c.cfg, *c.cfg, sess, *sess, req, &req, req.AuthConfigs[5].Oauth, *req.AuthConfigs[5].Oauth,
 		req.AuthConfigs[5].Oauth.TLS.Required, req.AuthConfigs[5], req.AuthConfigs, WireSecret(oauthSecret), SecretBytes(clientKey)}
 	secrets := append(e.sb.Tokens(), adminPassword, oauthSecret, string(clientKey),
-		fmt.Sprint([]byte(clientKey)), fmt.Sprintf("%x", clientKey))
+		fmt.Sprintf("%d", clientKey), fmt.Sprintf("%x", clientKey))
 	for _, v := range values {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 			if leak := containsAny(fmt.Sprintf(verb, v), secrets...); leak != "" {

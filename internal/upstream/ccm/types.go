@@ -162,12 +162,6 @@ type VersionResponse struct {
 	Version string `json:"version"`
 }
 
-// authResponse is POST /sys/auth. The token never leaves the package.
-type authResponse struct {
-	AccessToken string      `json:"access_token"`
-	SessionInfo SessionInfo `json:"session_info"`
-}
-
 // sessionResponse is the refresh and select_account answer.
 type sessionResponse struct {
 	SessionInfo SessionInfo `json:"session_info"`

@@ -102,6 +102,7 @@ func TestHeadersAndRouting(t *testing.T) {
 }
 
 func hostOf(t *testing.T, raw string) string {
+	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package scp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestCreateNotRetriedOn500(t *testing.T) {
 	f := newFixture(t)
 	f.sb.Faults().FailNext("CreateAccount", 1, 500, 0)
 	_, err := f.client.CreateAccount(context.Background(), createReq("team-a"))
-	if e := statusOf(t, err); e.StatusCode != 500 {
+	if e := statusOf(t, err); e.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("error %v", err)
 	}
 	if n := f.sb.Faults().Calls()["CreateAccount"]; n != 1 {

@@ -86,7 +86,7 @@ func TestCreate429NotRetried(t *testing.T) {
 	f.sb.Faults().FailNext("CreateAccount", 1, 429, 7)
 	_, err := f.client.CreateAccount(context.Background(), createReq("team-a"))
 	e := statusOf(t, err)
-	if e.StatusCode != 429 || e.RetryAfter != 7*time.Second || f.sb.Faults().Calls()["CreateAccount"] != 1 {
+	if e.StatusCode != http.StatusTooManyRequests || e.RetryAfter != 7*time.Second || f.sb.Faults().Calls()["CreateAccount"] != 1 {
 		t.Fatalf("error %+v", e)
 	}
 }
@@ -164,7 +164,7 @@ func TestFaultBodyFallback(t *testing.T) {
 	f := newFixture(t)
 	f.sb.Faults().FailNext("GetAccount", 1, 400, 0)
 	_, err := f.client.GetAccount(context.Background(), "abc")
-	if e := statusOf(t, err); e.StatusCode != 400 || e.Code != "" || e.Message != "injected fault: Bad Request" {
+	if e := statusOf(t, err); e.StatusCode != http.StatusBadRequest || e.Code != "" || e.Message != "injected fault: Bad Request" {
 		t.Fatalf("error %+v", e)
 	}
 }

@@ -33,7 +33,7 @@ func TestGetAccount(t *testing.T) {
 		t.Fatalf("account %+v", a)
 	}
 	_, err = f.client.GetAccount(ctx, "0123456789abcdef")
-	if e := statusOf(t, err); e.StatusCode != 404 || e.Code != "Organization.AccountNotFound" {
+	if e := statusOf(t, err); e.StatusCode != http.StatusNotFound || e.Code != "Organization.AccountNotFound" {
 		t.Fatalf("unknown: %v", err)
 	}
 	if _, err := f.client.GetAccount(ctx, "../v1/accounts"); err == nil || httpapi.StatusCode(err) != 0 {
@@ -107,7 +107,7 @@ func TestAlteredQueryRejected(t *testing.T) {
 	f := newFixture(t)
 	f.rec.tamper = func(r *http.Request) { r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "size=1", "size=2", 1) }
 	err := f.client.Verify(context.Background())
-	if e := statusOf(t, err); e.StatusCode != 401 {
+	if e := statusOf(t, err); e.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("altered query: %v", err)
 	}
 }
@@ -131,7 +131,7 @@ func TestMoveAccount(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := f.client.MoveAccount(ctx, sandbox.DefaultOrganizationID, tc.id, tc.parent)
 			e := statusOf(t, err)
-			if !errors.Is(err, ErrMoveFailed) || e.StatusCode != 200 || e.Code != tc.code || e.Message == "" {
+			if !errors.Is(err, ErrMoveFailed) || e.StatusCode != http.StatusOK || e.Code != tc.code || e.Message == "" {
 				t.Fatalf("error %+v", e)
 			}
 			if out == nil || len(out.FailedIDs) != 1 || out.FailedIDs[0].FailedID != tc.id {
@@ -140,7 +140,7 @@ func TestMoveAccount(t *testing.T) {
 		})
 	}
 	_, err = f.client.MoveAccount(ctx, "org-other", id, "ou-3")
-	if e := statusOf(t, err); e.StatusCode != 404 {
+	if e := statusOf(t, err); e.StatusCode != http.StatusNotFound {
 		t.Fatalf("other organization: %v", err)
 	}
 }

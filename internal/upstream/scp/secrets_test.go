@@ -20,6 +20,7 @@ const (
 
 // An upstream that echoes the caller's keys in every error it can.
 func echoServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.Method == http.MethodPut {

@@ -68,6 +68,7 @@ func (e *env) client(t *testing.T, token httpapi.Secret, mod func(*Config)) *Cli
 func (e *env) calls(op string) int { return e.sb.Faults().Calls()[op] }
 
 func ctxT(t *testing.T) context.Context {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -87,7 +88,7 @@ func create(t *testing.T, c *Client, name, username string) CreateAccountResult 
 // bearerWorks calls the sandbox's self-scoped route with a user token.
 func (e *env) bearerWorks(t *testing.T, tok httpapi.Secret) int {
 	t.Helper()
-	req, err := http.NewRequest("GET", e.srv.URL+"/api/portal/v1/apiTokens", nil)
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/api/portal/v1/apiTokens", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -176,7 +176,7 @@ func TestMalformedBody(t *testing.T) {
 	_, errs["jobs"] = c.ListJobs(ctxT(t), ListJobsOptions{})
 	for name, err := range errs {
 		var he *httpapi.Error
-		if !errors.As(err, &he) || he.StatusCode != 200 || !strings.Contains(err.Error(), "malformed") || httpapi.Retryable(err) {
+		if !errors.As(err, &he) || he.StatusCode != http.StatusOK || !strings.Contains(err.Error(), "malformed") || httpapi.Retryable(err) {
 			t.Errorf("%s: err = %v, want a non-retryable malformed-body error", name, err)
 		}
 	}
@@ -201,7 +201,7 @@ func TestTooManyRequests(t *testing.T) {
 			e.sb.Faults().FailNext(OpCreateAccount, 1, http.StatusTooManyRequests, retryAfter)
 			_, err := c.CreateAccount(ctxT(t), CreateAccountRequest{"N", "n@x.com", "abcd"})
 			var he *httpapi.Error
-			if !errors.As(err, &he) || he.StatusCode != 429 || !httpapi.Retryable(err) ||
+			if !errors.As(err, &he) || he.StatusCode != http.StatusTooManyRequests || !httpapi.Retryable(err) ||
 				he.RetryAfter != time.Duration(retryAfter)*time.Second || e.calls(OpCreateAccount) != 1 {
 				t.Fatalf("CreateAccount = %v after %d calls, want one 429 carrying Retry-After", err, e.calls(OpCreateAccount))
 			}
