@@ -13,6 +13,7 @@ import (
 // the four conditions are always set together and consistently.
 type Phase int
 
+// Phases.
 const (
 	PhaseReady       Phase = iota // upstream account usable and in sync
 	PhaseProgressing              // work under way: creating, registering, deleting

@@ -43,7 +43,7 @@ func TestControllerOptionsDefaultDeadline(t *testing.T) {
 // every controller put a deadline on the pass's context.
 func TestPassWithHungUpstreamEndsAtDeadline(t *testing.T) {
 	arrived, release := make(chan struct{}, 8), make(chan struct{})
-	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hung := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		select { // never answers: the CCM login runs detached, so only the test ends it
 		case <-r.Context().Done():

@@ -69,10 +69,17 @@ func (r *ProviderReconciler) report(ctx context.Context, p v1alpha1.ProviderObje
 			return ctrl.Result{}, err
 		}
 	}
-	if err != nil {
-		return ctrl.Result{RequeueAfter: notReadyRecheck}, nil
+	return ctrl.Result{RequeueAfter: recheck(cond, pollInterval(p.ProviderSpec(), r.DefaultPollInterval))}, nil
+}
+
+// recheck is when to verify again: a provider that is not Ready soon (its
+// failure is in the condition, not retried in a loop), a Ready one at its
+// poll interval.
+func recheck(ready metav1.Condition, poll time.Duration) time.Duration {
+	if ready.Status != metav1.ConditionTrue {
+		return notReadyRecheck
 	}
-	return ctrl.Result{RequeueAfter: jitter(pollInterval(p.ProviderSpec(), r.DefaultPollInterval))}, nil
+	return jitter(poll)
 }
 
 // verify builds the provider and makes one cheap authenticated call.
