@@ -6,8 +6,8 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // finalize deletes (or orphans) the upstream account, waiting for asynchronous
@@ -34,7 +34,7 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, er
 	p.b = b
 	p.req = r.deleteRequest(a)
 	if a.Status.AccountID == "" { // an interrupted create may have made it
-		id, err := b.provider.Find(ctx, p.req)
+		id, err := b.upstream.Find(ctx, p.req)
 		if err != nil || id == "" {
 			if err != nil {
 				return nil, err
@@ -43,7 +43,7 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, er
 		}
 		a.Status.AccountID = id
 	}
-	done, err := b.provider.Delete(ctx, p.req)
+	done, err := b.upstream.Delete(ctx, p.req)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (r *AccountReconciler) release(ctx context.Context, a *v1alpha1.Account) er
 
 // deleteRequest is the provider's view of an Account being deleted; its
 // connection Secret may already be gone.
-func (r *AccountReconciler) deleteRequest(a *v1alpha1.Account) *provider.Request {
-	return &provider.Request{Account: a, Connection: map[string][]byte{},
+func (r *AccountReconciler) deleteRequest(a *v1alpha1.Account) *adapter.Request {
+	return &adapter.Request{Account: a, Connection: map[string][]byte{},
 		Resolve: resolver{reader: r.APIReader, namespace: a.Namespace}}
 }

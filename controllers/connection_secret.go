@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // ManagedByLabel marks the connection Secrets the operator writes; only Secrets
@@ -48,7 +48,7 @@ func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1al
 		return nil, err
 	}
 	if !metav1.IsControlledBy(&s, a) {
-		return nil, provider.Terminalf(v1alpha1.ReasonSecretConflict,
+		return nil, adapter.Terminalf(v1alpha1.ReasonSecretConflict,
 			"spec.connectionSecret: Secret %q exists and is not owned by this Account", s.Name)
 	}
 	return &connection{secret: &s, data: maps.Clone(s.Data)}, nil
