@@ -84,10 +84,8 @@ func takenMessage(field, name string, req *provider.Request, holder upstream.Acc
 // markerTime is when the current create was first attempted (the
 // write-ahead marker), or the zero time.
 func markerTime(req *provider.Request) time.Time {
-	if m := req.Account.Status.PendingCreate; m != nil {
-		return m.StartedAt.Time
-	}
-	return time.Time{}
+	since, _ := req.Account.CreatePending()
+	return since
 }
 
 // withinGrace reports whether since is set and the provisioning grace period
