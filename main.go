@@ -15,14 +15,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	accountsv1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/controllers"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
+	scpadapter "github.com/account-operator/account-operator/internal/adapter/scp"
+	vcadapter "github.com/account-operator/account-operator/internal/adapter/vectorcharts"
 	"github.com/account-operator/account-operator/internal/logging"
 	"github.com/account-operator/account-operator/internal/metricsendpoint"
-	"github.com/account-operator/account-operator/internal/provider"
-	"github.com/account-operator/account-operator/internal/provider/ccm"
-	"github.com/account-operator/account-operator/internal/provider/scp"
-	"github.com/account-operator/account-operator/internal/provider/vectorcharts"
 )
 
 // options are the manager's command-line flags.
@@ -65,7 +65,7 @@ func main() {
 		"Comma-separated namespaces whose Accounts and AccountProviders are reconciled; empty: all.")
 	flag.Float64Var(&o.qps, "kube-api-qps", controllers.DefaultKubeAPIQPS, "Queries per second to the Kubernetes API.")
 	flag.IntVar(&o.burst, "kube-api-burst", controllers.DefaultKubeAPIBurst, "Burst of queries to the Kubernetes API.")
-	flag.DurationVar(&o.scpGrace, "scp-provisioning-grace", scp.DefaultProvisioningGrace,
+	flag.DurationVar(&o.scpGrace, "scp-provisioning-grace", scpadapter.DefaultProvisioningGrace,
 		"How long after a create an SCP organization 404 or a missing baseline assignment means still provisioning, not gone.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
@@ -81,7 +81,7 @@ func main() {
 func newScheme() *runtime.Scheme {
 	s := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(s))
-	utilruntime.Must(accountsv1alpha1.AddToScheme(s))
+	utilruntime.Must(v1alpha1.AddToScheme(s))
 	return s
 }
 
@@ -137,6 +137,6 @@ func splitList(s string) []string {
 
 // kinds is the set of upstreams the operator speaks: the one place that names
 // every provider.
-func kinds(o options) provider.Set {
-	return provider.Set{ccm.NewKind(), scp.NewKind(scp.WithProvisioningGrace(o.scpGrace)), vectorcharts.NewKind()}
+func kinds(o options) adapter.Set {
+	return adapter.Set{ccmadapter.NewKind(), scpadapter.NewKind(scpadapter.WithProvisioningGrace(o.scpGrace)), vcadapter.NewKind()}
 }

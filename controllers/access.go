@@ -11,15 +11,15 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // binding is an Account's resolved provider.
 type binding struct {
 	object   v1alpha1.ProviderObject
-	kind     provider.Kind
-	provider provider.Provider
+	kind     adapter.Kind
+	provider adapter.Upstream
 }
 
 // resolveProvider finds the Account's provider object and enforces the tenancy
@@ -36,7 +36,7 @@ func (r *AccountReconciler) resolveProvider(ctx context.Context, a *v1alpha1.Acc
 	}
 	kind := r.Registry.Kinds.For(obj.ProviderSpec())
 	if kind == nil || !kind.Wants(a) {
-		return nil, provider.Terminalf(v1alpha1.ReasonProviderMismatch,
+		return nil, adapter.Terminalf(v1alpha1.ReasonProviderMismatch,
 			"spec.providerRef: %s %q serves %s, which does not match the Account's upstream block",
 			a.Spec.ProviderRef.Kind, obj.GetName(), upstreamName(kind))
 	}
@@ -63,7 +63,7 @@ func (r *AccountReconciler) providerObject(ctx context.Context, a *v1alpha1.Acco
 	}
 	if err := r.Get(ctx, key, obj); err != nil {
 		if apierrors.IsNotFound(err) {
-			return nil, provider.Terminalf(v1alpha1.ReasonProviderNotFound,
+			return nil, adapter.Terminalf(v1alpha1.ReasonProviderNotFound,
 				"spec.providerRef: %s %q not found", ref.Kind, ref.Name)
 		}
 		return nil, err
@@ -78,11 +78,11 @@ func (r *AccountReconciler) allowed(ctx context.Context, a *v1alpha1.Account, ob
 	}
 	match, err := r.namespaceMatches(ctx, a.Namespace, cp.Spec.NamespaceSelector)
 	if err != nil {
-		return provider.Terminalf(v1alpha1.ReasonProviderNotAllowed,
+		return adapter.Terminalf(v1alpha1.ReasonProviderNotAllowed,
 			"spec.providerRef: ClusterAccountProvider %q has an invalid namespaceSelector", cp.Name)
 	}
 	if !match {
-		return provider.Terminalf(v1alpha1.ReasonProviderNotAllowed,
+		return adapter.Terminalf(v1alpha1.ReasonProviderNotAllowed,
 			"spec.providerRef: ClusterAccountProvider %q does not allow namespace %q", cp.Name, a.Namespace)
 	}
 	return nil
@@ -100,7 +100,7 @@ func (r *AccountReconciler) adoptionAllowed(ctx context.Context, a *v1alpha1.Acc
 		return nil
 	}
 	refuse := func(why string) error {
-		return provider.Terminalf(v1alpha1.ReasonAdoptionNotAllowed,
+		return adapter.Terminalf(v1alpha1.ReasonAdoptionNotAllowed,
 			"spec.externalID: ClusterAccountProvider %q %s; ask its administrator to select namespace %q "+
 				"in spec.adoptionNamespaceSelector, or remove spec.externalID to create a new account", cp.Name, why, a.Namespace)
 	}
@@ -139,17 +139,17 @@ func providerReady(a *v1alpha1.Account, obj v1alpha1.ProviderObject) error {
 	msg := fmt.Sprintf("spec.providerRef: %s %q is not Ready%s", a.Spec.ProviderRef.Kind, obj.GetName(), conditionSuffix(c))
 	switch {
 	case c == nil || c.ObservedGeneration != obj.GetGeneration():
-		return provider.Pending(v1alpha1.ReasonProviderNotReady,
+		return adapter.Pending(v1alpha1.ReasonProviderNotReady,
 			"waiting for the provider's credentials to be verified", waitRequeue)
 	case c.Status == metav1.ConditionTrue:
 		return nil
 	case c.Reason == v1alpha1.ReasonUnreachable:
-		return provider.Transient(v1alpha1.ReasonUnreachable, msg, nil)
+		return adapter.Transient(v1alpha1.ReasonUnreachable, msg, nil)
 	}
-	return provider.Terminal(v1alpha1.ReasonProviderNotReady, msg, nil)
+	return adapter.Terminal(v1alpha1.ReasonProviderNotReady, msg, nil)
 }
 
-func upstreamName(k provider.Kind) string {
+func upstreamName(k adapter.Kind) string {
 	if k == nil {
 		return "no known upstream"
 	}

@@ -10,8 +10,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // Finalizer keeps an Account until its upstream account is deleted (or orphaned).
@@ -102,7 +102,7 @@ type pass struct {
 	before *v1alpha1.AccountStatus // the status as last written
 	b      *binding
 	conn   *connection
-	req    *provider.Request
+	req    *adapter.Request
 	stale  bool   // the claim found the cached Account older than the stored one
 	events []note // recorded by the reporter at the end of the pass
 }

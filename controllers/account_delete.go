@@ -6,8 +6,8 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // finalize deletes (or orphans) the upstream account, waiting for asynchronous
@@ -72,7 +72,7 @@ func (r *AccountReconciler) release(ctx context.Context, a *v1alpha1.Account) er
 
 // deleteRequest is the provider's view of an Account being deleted; its
 // connection Secret may already be gone.
-func (r *AccountReconciler) deleteRequest(a *v1alpha1.Account) *provider.Request {
-	return &provider.Request{Account: a, Connection: map[string][]byte{},
+func (r *AccountReconciler) deleteRequest(a *v1alpha1.Account) *adapter.Request {
+	return &adapter.Request{Account: a, Connection: map[string][]byte{},
 		Resolve: resolver{reader: r.APIReader, namespace: a.Namespace}}
 }

@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // lifecycle creates or adopts the upstream account, then observes it and
@@ -37,7 +37,7 @@ func (r *AccountReconciler) load(ctx context.Context, p *pass) error {
 	}
 	conn.writes = r.ownWrites
 	p.conn = conn
-	p.req = &provider.Request{Account: p.a, Connection: conn.data,
+	p.req = &adapter.Request{Account: p.a, Connection: conn.data,
 		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
 	return nil
 }
@@ -125,7 +125,7 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 // same value. It runs before the claim: a failure here leaves no marker, and
 // on a stale view it only rewrites what the Secret holds.
 func (r *AccountReconciler) prepare(ctx context.Context, p *pass) error {
-	prep, ok := p.b.provider.(provider.Preparer)
+	prep, ok := p.b.provider.(adapter.Preparer)
 	if !ok {
 		return nil
 	}
@@ -141,7 +141,7 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	a := p.a
 	c, err := p.b.provider.Create(ctx, p.req)
 	if err != nil {
-		if provider.NothingCreated(err) {
+		if adapter.NothingCreated(err) {
 			if uerr := r.unclaim(ctx, a); uerr != nil {
 				return uerr
 			}
@@ -174,15 +174,15 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 		return nil, err
 	}
 	if !obs.Exists {
-		return nil, provider.NotFound("upstream account %s no longer exists; "+
+		return nil, adapter.NotFound("upstream account %s no longer exists; "+
 			"delete the Account and apply it again to create a new one", a.Status.AccountID)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
-	if obs.Readiness == provider.Failed {
+	if obs.Readiness == adapter.Failed {
 		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
 			return nil, err
 		}
-		return nil, provider.Terminal(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message, nil)
+		return nil, adapter.Terminal(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message, nil)
 	}
 	book := planDrift(a.Status.Drift, a.Generation, a.Annotations[v1alpha1.AnnotationReconcileRequestedAt], obs.Drift)
 	updated := false
@@ -206,7 +206,7 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 	return r.next(p, obs, updated), nil
 }
 
-func (r *AccountReconciler) update(ctx context.Context, p *pass, obs provider.Observation, book *driftBook) error {
+func (r *AccountReconciler) update(ctx context.Context, p *pass, obs adapter.Observation, book *driftBook) error {
 	u, err := p.b.provider.Update(ctx, p.req, obs)
 	if err != nil {
 		p.a.Status.Drift = book.status() // what was learnt stays, even when this write failed
@@ -240,13 +240,13 @@ func (r *AccountReconciler) record(p *pass, state string, details map[string][]b
 // next is the outcome of a pass that reached the upstream, with when to look
 // again: pending work soon, steady state at the provider's poll interval, both
 // jittered.
-func (r *AccountReconciler) next(p *pass, obs provider.Observation, updated bool) *outcome {
+func (r *AccountReconciler) next(p *pass, obs adapter.Observation, updated bool) *outcome {
 	poll := jitter(pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval))
 	switch obs.Readiness {
-	case provider.Provisioning:
+	case adapter.Provisioning:
 		return progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), messageOr(obs.Message)).
 			after(jitter(pendingRequeue))
-	case provider.Unusable:
+	case adapter.Unusable:
 		// Not usable upstream and nothing under way (e.g. deactivated by an
 		// administrator): look again at the poll interval, not in a loop.
 		return progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), messageOr(obs.Message)).after(poll)

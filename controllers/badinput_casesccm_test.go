@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 // Runtime rows about CCM Accounts: the logo ConfigMap and the Secrets the

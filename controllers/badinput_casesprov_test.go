@@ -3,7 +3,7 @@ package controllers_test
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 // Runtime rows about providers, their credentials and CA Secrets, and the

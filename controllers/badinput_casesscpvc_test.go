@@ -1,7 +1,7 @@
 package controllers_test
 
 import (
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 // Runtime rows about SCP and VectorCharts Accounts: ids, passwords, and the

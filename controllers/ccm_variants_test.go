@@ -9,14 +9,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	sbccm "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // ccmVariant switches the shared CCM sandbox to v for one spec.
-func ccmVariant(v sbccm.Variants) {
+func ccmVariant(v ccmsandbox.Variants) {
 	Expect(ccmSandbox.SetVariants(v)).To(Succeed())
-	DeferCleanup(func() { Expect(ccmSandbox.SetVariants(sbccm.Variants{})).To(Succeed()) })
+	DeferCleanup(func() { Expect(ccmSandbox.SetVariants(ccmsandbox.Variants{})).To(Succeed()) })
 }
 
 // ccmPoll forces a check of a and waits until it has read the upstream account.
@@ -35,7 +35,7 @@ var _ = Describe("CCM undocumented behaviour", func() {
 	})
 
 	It("reads a 403 for an account deleted behind its back as NotFoundUpstream, and deletion finishes", func() {
-		ccmVariant(sbccm.Variants{MissingAccountStatus: 403})
+		ccmVariant(ccmsandbox.Variants{MissingAccountStatus: 403})
 		a := newAccount(u, ns, "gone403")
 		Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
 		a = waitReady(a)
@@ -48,7 +48,7 @@ var _ = Describe("CCM undocumented behaviour", func() {
 	})
 
 	It("converges with select_account at em-client's path answering 204, expiry in ms and normalised echoes, without a write per poll", func() {
-		ccmVariant(sbccm.Variants{SelectNoContent: true, SelectPath: sbccm.SelectAccounts, ExpiryMillis: true,
+		ccmVariant(ccmsandbox.Variants{SelectNoContent: true, SelectPath: ccmsandbox.SelectAccounts, ExpiryMillis: true,
 			NormaliseLogo: true, NormaliseURLs: true, ReorderConfigs: true, RekeyConfigs: true})
 		logo := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "logos"},
 			BinaryData: map[string][]byte{"logo.png": append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 300)...)}}

@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // ManagedByLabel marks the connection Secrets the operator writes; only Secrets
@@ -55,7 +55,7 @@ func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1al
 // use takes s as the stored Secret, if this Account controls it.
 func (c *connection) use(s *corev1.Secret, a *v1alpha1.Account) error {
 	if !metav1.IsControlledBy(s, a) {
-		return provider.Terminalf(v1alpha1.ReasonSecretConflict,
+		return adapter.Terminalf(v1alpha1.ReasonSecretConflict,
 			"spec.connectionSecret: Secret %q exists and is not owned by this Account", s.Name)
 	}
 	c.secret = s

@@ -17,9 +17,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
-	provccm "github.com/account-operator/account-operator/internal/provider/ccm"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
 )
 
 func TestControllerOptionsDefaultDeadline(t *testing.T) {
@@ -104,7 +104,7 @@ func hungProviderReconciler(t *testing.T, url string) *ProviderReconciler {
 				CredentialsSecretRef: v1alpha1.SecretReference{Namespace: "ops", Name: "ccm-admin"}}}}}
 	c := fake.NewClientBuilder().WithScheme(testScheme(t)).WithObjects(creds, p).WithStatusSubresource(p).Build()
 	return &ProviderReconciler{Client: c, DefaultPollInterval: time.Hour,
-		Registry: &Registry{Kinds: provider.Set{provccm.NewKind()}, Reader: c, Timeout: time.Hour},
+		Registry: &Registry{Kinds: adapter.Set{ccmadapter.NewKind()}, Reader: c, Timeout: time.Hour},
 		New:      func() v1alpha1.ProviderObject { return &v1alpha1.ClusterAccountProvider{} },
 		NewList:  func() client.ObjectList { return &v1alpha1.ClusterAccountProviderList{} }}
 }

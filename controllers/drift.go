@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 // driftBook decides, for one pass, which drifting fields to write upstream.

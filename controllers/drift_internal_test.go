@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 // TestDriftBookBoundsWrites plays passes of an upstream that never takes one

@@ -11,13 +11,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // Options configure the controllers.
 type Options struct {
-	Kinds                   provider.Set
+	Kinds                   adapter.Set
 	Namespaces              []string // watched namespaces; empty: all
 	MaxConcurrentReconciles int
 	DefaultPollInterval     time.Duration

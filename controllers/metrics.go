@@ -9,14 +9,14 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // Metrics are the operator's own Prometheus metrics. It also implements
 // httpapi.Observer for the upstream clients.
 type Metrics struct {
-	kinds    provider.Set
+	kinds    adapter.Set
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
@@ -27,7 +27,7 @@ type Metrics struct {
 }
 
 // NewMetrics registers the metrics with reg.
-func NewMetrics(reg prometheus.Registerer, kinds provider.Set) *Metrics {
+func NewMetrics(reg prometheus.Registerer, kinds adapter.Set) *Metrics {
 	m := &Metrics{
 		kinds: kinds,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "account_operator_upstream_requests_total",

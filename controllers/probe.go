@@ -12,8 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // Bounds of status.probe, as the CRD enforces them.
@@ -34,13 +34,13 @@ func probeRequested(p v1alpha1.ProviderObject) (string, bool) {
 // own credentials and records the result. It runs once per annotation value:
 // never on a timer, since each run makes several upstream reads.
 func (r *ProviderReconciler) probe(ctx context.Context, p v1alpha1.ProviderObject, requestedAt string) {
-	var checks []provider.ProbeCheck
+	var checks []adapter.ProbeCheck
 	prov, _, err := r.Registry.Build(ctx, p)
-	switch pr, ok := prov.(provider.Prober); {
+	switch pr, ok := prov.(adapter.Prober); {
 	case err != nil:
-		checks = []provider.ProbeCheck{{Name: "Configure", Detail: err.Error()}}
+		checks = []adapter.ProbeCheck{{Name: "Configure", Detail: err.Error()}}
 	case !ok:
-		checks = []provider.ProbeCheck{{Name: "Configure", Detail: "this upstream has no probe"}}
+		checks = []adapter.ProbeCheck{{Name: "Configure", Detail: "this upstream has no probe"}}
 	default:
 		checks = pr.Probe(ctx)
 	}
@@ -52,7 +52,7 @@ func (r *ProviderReconciler) probe(ctx context.Context, p v1alpha1.ProviderObjec
 
 // probeStatus converts checks to the bounded status form: OK when the answer
 // was exactly as modelled, Differs when usable but not exactly, Failed else.
-func probeStatus(checks []provider.ProbeCheck) *v1alpha1.ProbeStatus {
+func probeStatus(checks []adapter.ProbeCheck) *v1alpha1.ProbeStatus {
 	st := &v1alpha1.ProbeStatus{Passed: true}
 	for i, c := range checks {
 		if i == maxProbeChecks {

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 func TestProbeStatus(t *testing.T) {
-	st := probeStatus([]provider.ProbeCheck{
+	st := probeStatus([]adapter.ProbeCheck{
 		{Name: "Authenticate", OK: true},
 		{Name: "ListJobs", OK: true, Detail: "jobs[0].logs[0].timestamp: string, expected number"},
 		{Name: "GetAccount", Detail: "HTTP 403"},
@@ -23,7 +23,7 @@ func TestProbeStatus(t *testing.T) {
 			t.Errorf("check %s: result %s, want %s", c.Name, c.Result, want[i])
 		}
 	}
-	if !probeStatus([]provider.ProbeCheck{{Name: "A", OK: true, Detail: "x: unknown field"}}).Passed {
+	if !probeStatus([]adapter.ProbeCheck{{Name: "A", OK: true, Detail: "x: unknown field"}}).Passed {
 		t.Error("a usable answer with differences must still pass")
 	}
 	if probeStatus(nil).Passed {
@@ -32,9 +32,9 @@ func TestProbeStatus(t *testing.T) {
 }
 
 func TestProbeStatusBounded(t *testing.T) {
-	var checks []provider.ProbeCheck
+	var checks []adapter.ProbeCheck
 	for range 40 {
-		checks = append(checks, provider.ProbeCheck{Name: strings.Repeat("n", 100), Detail: strings.Repeat("é", 2000)})
+		checks = append(checks, adapter.ProbeCheck{Name: strings.Repeat("n", 100), Detail: strings.Repeat("é", 2000)})
 	}
 	st := probeStatus(checks)
 	if len(st.Checks) != maxProbeChecks {

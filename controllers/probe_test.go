@@ -6,8 +6,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	sbccm "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // annotateProbe sets the probe annotation of a provider to value.
@@ -69,7 +69,7 @@ var _ = Describe("Conformance probe", func() {
 		Expect(p.Status.Probe.Time).To(Equal(ran))
 
 		// A new value probes again; under a variant the difference is named.
-		ccmVariant(sbccm.Variants{ExpiryMillis: true, SelectNoContent: true})
+		ccmVariant(ccmsandbox.Variants{ExpiryMillis: true, SelectNoContent: true})
 		annotateProbe(p, "second")
 		st = waitProbe(p, "second")
 		Expect(st.Passed).To(BeTrue(), "usable differences still pass")

@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // notReadyRecheck bounds how long a provider with bad credentials or an
@@ -93,7 +93,7 @@ func (r *ProviderReconciler) verify(ctx context.Context, p v1alpha1.ProviderObje
 // terminal one (Unauthorized, CredentialsMissing, InvalidSpec, ...), and
 // Unreachable for every transient one, which is what Accounts retry on.
 func providerReason(err error) string {
-	if f := provider.Failure(err); f.Class == provider.ClassTerminal {
+	if f := adapter.Failure(err); f.Class == adapter.ClassTerminal {
 		return f.Reason
 	}
 	return v1alpha1.ReasonUnreachable

@@ -8,8 +8,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // failingReader answers every read with err.
@@ -29,18 +29,18 @@ func TestReadSecretClassifiesOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		err    error
-		class  provider.Class
+		class  adapter.Class
 		reason string
 	}{
-		{"missing", apierrors.NewNotFound(gr, "creds"), provider.ClassTerminal, v1alpha1.ReasonCredentialsMissing},
-		{"timeout", apierrors.NewServerTimeout(gr, "get", 1), provider.ClassTransient, v1alpha1.ReasonKubernetesAPIError},
-		{"forbidden", apierrors.NewForbidden(gr, "creds", nil), provider.ClassTransient, v1alpha1.ReasonKubernetesAPIError},
+		{"missing", apierrors.NewNotFound(gr, "creds"), adapter.ClassTerminal, v1alpha1.ReasonCredentialsMissing},
+		{"timeout", apierrors.NewServerTimeout(gr, "get", 1), adapter.ClassTransient, v1alpha1.ReasonKubernetesAPIError},
+		{"forbidden", apierrors.NewForbidden(gr, "creds", nil), adapter.ClassTransient, v1alpha1.ReasonKubernetesAPIError},
 	} {
 		r := &Registry{Reader: failingReader{err: tc.err}}
 		_, _, err := r.readSecret(context.Background(), "spec.ccm.credentialsSecretRef", "ops", "creds")
-		if provider.Classify(err) != tc.class || provider.Reason(err) != tc.reason {
-			t.Errorf("%s: %v classified %v/%s, want %v/%s", tc.name, err, provider.Classify(err),
-				provider.Reason(err), tc.class, tc.reason)
+		if adapter.Classify(err) != tc.class || adapter.Reason(err) != tc.reason {
+			t.Errorf("%s: %v classified %v/%s, want %v/%s", tc.name, err, adapter.Classify(err),
+				adapter.Reason(err), tc.class, tc.reason)
 		}
 	}
 }

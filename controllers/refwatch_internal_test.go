@@ -10,16 +10,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
-	provccm "github.com/account-operator/account-operator/internal/provider/ccm"
-	provvc "github.com/account-operator/account-operator/internal/provider/vectorcharts"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
+	vcadapter "github.com/account-operator/account-operator/internal/adapter/vectorcharts"
 )
 
 // After an expired reference watch restarts, changes it may have missed wake
 // every user of an object of that kind in the namespace, and no one else.
 func TestMissedChangesWakeEveryUserInTheNamespace(t *testing.T) {
-	kinds := provider.Set{provccm.NewKind(), provvc.NewKind()}
+	kinds := adapter.Set{ccmadapter.NewKind(), vcadapter.NewKind()}
 	vcAccount := func(ns, name, password string) *v1alpha1.Account {
 		a := &v1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 			Spec: v1alpha1.AccountSpec{VectorCharts: &v1alpha1.VectorChartsAccountSpec{Username: name}}}

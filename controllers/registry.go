@@ -15,15 +15,15 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
 // Registry builds and caches one Provider per provider object and credentials
 // version, shared by every Account that uses it, with one rate limiter each.
 type Registry struct {
-	Kinds    provider.Set
+	Kinds    adapter.Set
 	Reader   client.Reader // uncached reads: credentials Secrets are not cached
 	Observer httpapi.Observer
 	Timeout  time.Duration
@@ -55,14 +55,14 @@ type registryVersion struct {
 
 type registryEntry struct {
 	version  registryVersion
-	kind     provider.Kind
-	provider provider.Provider
+	kind     adapter.Kind
+	provider adapter.Upstream
 	limiter  *rate.Limiter
 }
 
 // Cached returns the provider built for p's current generation, if any: the
 // Account path uses it without reading Secrets.
-func (r *Registry) Cached(p v1alpha1.ProviderObject) (provider.Provider, provider.Kind, bool) {
+func (r *Registry) Cached(p v1alpha1.ProviderObject) (adapter.Upstream, adapter.Kind, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e := r.entries[providerKey(p)]
@@ -74,11 +74,11 @@ func (r *Registry) Cached(p v1alpha1.ProviderObject) (provider.Provider, provide
 
 // Build reads p's Secrets and returns its provider, rebuilding it only when the
 // generation or a Secret changed.
-func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (provider.Provider, provider.Kind, error) {
+func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (adapter.Upstream, adapter.Kind, error) {
 	spec := p.ProviderSpec()
 	kind := r.Kinds.For(spec)
 	if kind == nil {
-		return nil, nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec: no known upstream block is set")
+		return nil, nil, adapter.Terminalf(v1alpha1.ReasonInvalidSpec, "spec: no known upstream block is set")
 	}
 	_, ref := kind.Endpoint(spec)
 	creds, credsRV, err := r.readSecret(ctx, "spec."+kind.Name()+".credentialsSecretRef",
@@ -88,7 +88,7 @@ func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (provid
 	}
 	for _, k := range kind.CredentialKeys() {
 		if len(creds[k]) == 0 {
-			return nil, kind, provider.Terminalf(v1alpha1.ReasonCredentialsMissing,
+			return nil, kind, adapter.Terminalf(v1alpha1.ReasonCredentialsMissing,
 				"credentials Secret %s/%s lacks key %q", p.SecretNamespace(ref.Namespace), ref.Name, k)
 		}
 	}
@@ -100,8 +100,8 @@ func (r *Registry) Build(ctx context.Context, p v1alpha1.ProviderObject) (provid
 	return r.build(p, kind, version, creds, caPEM)
 }
 
-func (r *Registry) build(p v1alpha1.ProviderObject, kind provider.Kind, version registryVersion,
-	creds map[string][]byte, caPEM []byte) (provider.Provider, provider.Kind, error) {
+func (r *Registry) build(p v1alpha1.ProviderObject, kind adapter.Kind, version registryVersion,
+	creds map[string][]byte, caPEM []byte) (adapter.Upstream, adapter.Kind, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.entries == nil {
@@ -120,7 +120,7 @@ func (r *Registry) build(p v1alpha1.ProviderObject, kind provider.Kind, version 
 	if err != nil {
 		return nil, kind, err
 	}
-	prov, err := kind.New(provider.Config{Spec: p.ProviderSpec(), Credentials: creds,
+	prov, err := kind.New(adapter.Config{Spec: p.ProviderSpec(), Credentials: creds,
 		HTTPClient: httpClient, Observer: r.Observer})
 	if err != nil {
 		return nil, kind, err
@@ -141,7 +141,7 @@ func (r *Registry) readSecret(ctx context.Context, field, ns, name string) (map[
 	var s corev1.Secret
 	if err := r.Reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
 		if apierrors.IsNotFound(err) {
-			return nil, "", provider.Terminalf(v1alpha1.ReasonCredentialsMissing, "%s: Secret %s/%s not found", field, ns, name)
+			return nil, "", adapter.Terminalf(v1alpha1.ReasonCredentialsMissing, "%s: Secret %s/%s not found", field, ns, name)
 		}
 		// The API server's trouble (a timeout, a 5xx): transient, not the user's.
 		return nil, "", fmt.Errorf("%s: read Secret %s/%s: %w", field, ns, name, err)
@@ -163,7 +163,7 @@ func (r *Registry) readCA(ctx context.Context, p v1alpha1.ProviderObject) ([]byt
 		key = "ca.crt"
 	}
 	if len(data[key]) == 0 {
-		return nil, "", provider.Terminalf(v1alpha1.ReasonInvalidSpec,
+		return nil, "", adapter.Terminalf(v1alpha1.ReasonInvalidSpec,
 			"spec.caBundleSecretRef: Secret %s lacks key %q", ref.Name, key)
 	}
 	return data[key], rv, nil
@@ -177,7 +177,7 @@ func (r *Registry) httpClient(limiter *rate.Limiter, caPEM []byte) (*http.Client
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(caPEM) {
-			return nil, provider.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.caBundleSecretRef: no PEM certificate found")
+			return nil, adapter.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.caBundleSecretRef: no PEM certificate found")
 		}
 		tlsConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}

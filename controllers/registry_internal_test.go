@@ -8,9 +8,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
-	provccm "github.com/account-operator/account-operator/internal/provider/ccm"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
 )
 
 // The registry builds a provider once per generation and Secret version, and
@@ -28,9 +28,9 @@ func TestRegistryBuildsOncePerVersion(t *testing.T) {
 	namespaced := &v1alpha1.AccountProvider{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "ccm", Generation: 1},
 		Spec: nsSpec}
 	c := fake.NewClientBuilder().WithScheme(testScheme(t)).WithObjects(creds).Build()
-	r := &Registry{Kinds: provider.Set{provccm.NewKind()}, Reader: c}
+	r := &Registry{Kinds: adapter.Set{ccmadapter.NewKind()}, Reader: c}
 
-	build := func(p v1alpha1.ProviderObject) provider.Provider {
+	build := func(p v1alpha1.ProviderObject) adapter.Upstream {
 		t.Helper()
 		prov, _, err := r.Build(ctx, p)
 		if err != nil {

@@ -8,8 +8,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // note is an event a pass asks the reporter to record.
@@ -63,12 +63,12 @@ func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err
 // back when something changes), pending ones wait as asked, transient ones back
 // off, honouring the upstream's Retry-After.
 func failureOutcome(err error) *outcome {
-	f := provider.Failure(err)
+	f := adapter.Failure(err)
 	switch f.Class {
-	case provider.ClassTerminal, provider.ClassNotFound:
+	case adapter.ClassTerminal, adapter.ClassNotFound:
 		o := stalled(f.Reason, err.Error())
 		return &o
-	case provider.ClassPending:
+	case adapter.ClassPending:
 		wait := f.After
 		if wait <= 0 {
 			wait = pendingRequeue

@@ -8,8 +8,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	"github.com/account-operator/account-operator/internal/provider"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/adapter"
 )
 
 // resolver reads Secrets and ConfigMaps in one namespace, the Account's own:
@@ -28,7 +28,7 @@ func (r resolver) SecretKey(ctx context.Context, sel v1alpha1.SecretKeySelector)
 	}
 	v, ok := s.Data[string(sel.Key)]
 	if !ok {
-		return nil, provider.MissingRef("Secret %q has no key %q", sel.Name, sel.Key)
+		return nil, adapter.MissingRef("Secret %q has no key %q", sel.Name, sel.Key)
 	}
 	return v, nil
 }
@@ -44,12 +44,12 @@ func (r resolver) ConfigMapKey(ctx context.Context, sel v1alpha1.ConfigMapKeySel
 	if v, ok := cm.Data[string(sel.Key)]; ok {
 		return []byte(v), nil
 	}
-	return nil, provider.MissingRef("ConfigMap %q has no key %q", sel.Name, sel.Key)
+	return nil, adapter.MissingRef("ConfigMap %q has no key %q", sel.Name, sel.Key)
 }
 
 func readError(kind, name string, err error) error {
 	if apierrors.IsNotFound(err) {
-		return provider.Terminal(v1alpha1.ReasonInvalidSpec, fmt.Sprintf("%s %q", kind, name), err)
+		return adapter.Terminal(v1alpha1.ReasonInvalidSpec, fmt.Sprintf("%s %q", kind, name), err)
 	}
 	return fmt.Errorf("%s %q: %w", kind, name, err)
 }

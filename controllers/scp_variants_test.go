@@ -10,27 +10,27 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
-	sbscp "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
 // scpVariant is an SCP simulator in one variant mode, with a namespace whose
 // AccountProvider "scp" points at it.
 type scpVariant struct {
-	sb *sbscp.Server
+	sb *scpsandbox.Server
 	ns string
 }
 
-func newSCPVariant(opts sbscp.Options) scpVariant {
-	opts.Credentials = []sbscp.Credential{{AccessKey: scpAccessKey, SecretKey: scpSecretKey}}
+func newSCPVariant(opts scpsandbox.Options) scpVariant {
+	opts.Credentials = []scpsandbox.Credential{{AccessKey: scpAccessKey, SecretKey: scpSecretKey}}
 	if opts.RegistrationDelay == 0 {
 		opts.RegistrationDelay = 1500 * time.Millisecond
 	}
 	if opts.ClosureDelay == 0 {
 		opts.ClosureDelay = 1500 * time.Millisecond
 	}
-	v := scpVariant{sb: sbscp.New(opts), ns: newNamespace(nil)}
+	v := scpVariant{sb: scpsandbox.New(opts), ns: newNamespace(nil)}
 	ts := httptest.NewServer(v.sb.Handler())
 	DeferCleanup(ts.Close)
 	u := upstreams["scp"]
@@ -79,9 +79,9 @@ func readyNow(a *v1alpha1.Account) bool {
 }
 
 var _ = Describe("SCP upstream variants", func() {
-	for _, end := range []sbscp.ClosureEnd{sbscp.ClosureGone, sbscp.ClosureSuspended} {
+	for _, end := range []scpsandbox.ClosureEnd{scpsandbox.ClosureGone, scpsandbox.ClosureSuspended} {
 		It("finishes a delete when a close ends "+string(end)+", closing once", func() {
-			v := newSCPVariant(sbscp.Options{ClosedAccounts: end})
+			v := newSCPVariant(scpsandbox.Options{ClosedAccounts: end})
 			ready := waitReady(v.account("settled"))
 			fresh := v.account("fresh") // deleted before it is ever Ready
 			deleteAndWait(ready)
@@ -94,7 +94,7 @@ var _ = Describe("SCP upstream variants", func() {
 	}
 
 	It("reports an account suspended behind its back, and neither re-creates nor deletes it", func() {
-		v := newSCPVariant(sbscp.Options{})
+		v := newSCPVariant(scpsandbox.Options{})
 		a := waitReady(v.account("frozen"))
 		Expect(v.sb.SetAccountState(a.Status.AccountID, "SUSPENDED")).To(Succeed())
 		forceCheck(a)
@@ -108,7 +108,7 @@ var _ = Describe("SCP upstream variants", func() {
 	})
 
 	It("waits, not NotFoundUpstream, while the organization and Cloud Control do not list a new account", func() {
-		v := newSCPVariant(sbscp.Options{VisibilityDelay: 3 * time.Second, AssignmentDelay: 5 * time.Second})
+		v := newSCPVariant(scpsandbox.Options{VisibilityDelay: 3 * time.Second, AssignmentDelay: 5 * time.Second})
 		a := v.account("shy")
 		neverStalledNotFound(a, readyNow)
 		got := getAccount(a)
@@ -117,7 +117,7 @@ var _ = Describe("SCP upstream variants", func() {
 	})
 
 	It("follows an organization reporting PENDING while the account registers", func() {
-		v := newSCPVariant(sbscp.Options{ProvisioningState: sbscp.StatePending, RegistrationDelay: 3 * time.Second})
+		v := newSCPVariant(scpsandbox.Options{ProvisioningState: scpsandbox.StatePending, RegistrationDelay: 3 * time.Second})
 		a := v.account("pending")
 		Eventually(func() string {
 			c := meta.FindStatusCondition(getAccount(a).Status.Conditions, v1alpha1.ConditionReady)
@@ -131,7 +131,7 @@ var _ = Describe("SCP upstream variants", func() {
 
 	for _, status := range []int{http.StatusConflict, http.StatusBadRequest} {
 		It("refuses a duplicate name answered "+http.StatusText(status)+", without a second account", func() {
-			v := newSCPVariant(sbscp.Options{DuplicateStatus: status})
+			v := newSCPVariant(scpsandbox.Options{DuplicateStatus: status})
 			owner := waitReady(v.account("owner"))
 			dup := newAccount(upstreams["scp"], v.ns, "intruder")
 			dup.Spec.DisplayName = owner.Name
@@ -143,7 +143,7 @@ var _ = Describe("SCP upstream variants", func() {
 	}
 
 	It("adopts the account a lost create response made, while the organization does not list it yet", func() {
-		v := newSCPVariant(sbscp.Options{VisibilityDelay: 4 * time.Second})
+		v := newSCPVariant(scpsandbox.Options{VisibilityDelay: 4 * time.Second})
 		v.sb.Faults().Add(fault.Rule{Operation: "CreateAccount", Count: 1, Mode: fault.CommitThenDrop})
 		a := v.account("lost")
 		got := waitReady(a)
@@ -154,7 +154,7 @@ var _ = Describe("SCP upstream variants", func() {
 	for _, retryAfter := range []int{0, 1} {
 		It("backs off under 429 (Retry-After "+map[bool]string{true: "1", false: "absent"}[retryAfter > 0]+
 			") and converges with one account each", func() {
-			v := newSCPVariant(sbscp.Options{Throttle: sbscp.Throttle{Every: 3, RetryAfter: retryAfter}})
+			v := newSCPVariant(scpsandbox.Options{Throttle: scpsandbox.Throttle{Every: 3, RetryAfter: retryAfter}})
 			accounts := []*v1alpha1.Account{v.account("busy-a"), v.account("busy-b")}
 			for _, a := range accounts {
 				waitReady(a)

@@ -20,10 +20,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	sbccm "github.com/account-operator/account-operator/internal/sandbox/ccm"
-	sbscp "github.com/account-operator/account-operator/internal/sandbox/scp"
-	sbvc "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // Sentinels of the spy sandboxes and of the Sentinel spec: distinctive values
@@ -175,9 +175,9 @@ func containsAnyForm(text, v string) bool {
 // spySet is a private sandbox of every upstream behind a recorder. Each
 // sandbox accepts two credentials: the spy's own and tenant B's.
 type spySet struct {
-	ccm *sbccm.Server
-	scp *sbscp.Server
-	vc  *sbvc.Server
+	ccm *ccmsandbox.Server
+	scp *scpsandbox.Server
+	vc  *vcsandbox.Server
 	rec map[string]*spyRecorder
 	url map[string]string
 }
@@ -186,11 +186,11 @@ type spySet struct {
 // Accounts a spec leaves behind keep a working upstream.
 func newSpies() *spySet {
 	s := &spySet{
-		ccm: sbccm.New(sbccm.Options{Users: []sbccm.User{{Email: ccmUser, Password: spyCCMPassword},
+		ccm: ccmsandbox.New(ccmsandbox.Options{Users: []ccmsandbox.User{{Email: ccmUser, Password: spyCCMPassword},
 			{Email: otherCCMUser, Password: otherCCMPassword}}}),
-		scp: sbscp.New(sbscp.Options{Credentials: []sbscp.Credential{{AccessKey: spySCPAccess, SecretKey: spySCPSecret},
+		scp: scpsandbox.New(scpsandbox.Options{Credentials: []scpsandbox.Credential{{AccessKey: spySCPAccess, SecretKey: spySCPSecret},
 			{AccessKey: otherSCPAccess, SecretKey: otherSCPSecret}}}),
-		vc:  sbvc.New(sbvc.Options{AdminTokens: []string{spyVCToken, otherVCToken}}),
+		vc:  vcsandbox.New(vcsandbox.Options{AdminTokens: []string{spyVCToken, otherVCToken}}),
 		rec: map[string]*spyRecorder{}, url: map[string]string{},
 	}
 	for name, h := range map[string]http.Handler{"ccm": s.ccm.Handler(), "scp": s.scp.Handler(), "vectorCharts": s.vc.Handler()} {

@@ -28,16 +28,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/controllers"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
+	scpadapter "github.com/account-operator/account-operator/internal/adapter/scp"
+	vcadapter "github.com/account-operator/account-operator/internal/adapter/vectorcharts"
 	"github.com/account-operator/account-operator/internal/logging"
-	"github.com/account-operator/account-operator/internal/provider"
-	provccm "github.com/account-operator/account-operator/internal/provider/ccm"
-	provscp "github.com/account-operator/account-operator/internal/provider/scp"
-	provvc "github.com/account-operator/account-operator/internal/provider/vectorcharts"
-	sbccm "github.com/account-operator/account-operator/internal/sandbox/ccm"
-	sbscp "github.com/account-operator/account-operator/internal/sandbox/scp"
-	sbvc "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // Sentinel secret values: none may ever appear in logs, events or status.
@@ -63,9 +63,9 @@ var (
 	rootCtx   context.Context
 	rootStop  context.CancelFunc
 
-	ccmSandbox *sbccm.Server
-	scpSandbox *sbscp.Server
-	vcSandbox  *sbvc.Server
+	ccmSandbox *ccmsandbox.Server
+	scpSandbox *scpsandbox.Server
+	vcSandbox  *vcsandbox.Server
 	ccmURL     string
 	scpURL     string
 	vcURL      string
@@ -119,12 +119,12 @@ var _ = AfterSuite(func() {
 })
 
 func startSandboxes() {
-	ccmSandbox = sbccm.New(sbccm.Options{Users: []sbccm.User{{Email: ccmUser, Password: ccmPassword}}})
-	scpSandbox = sbscp.New(sbscp.Options{
-		Credentials:       []sbscp.Credential{{AccessKey: scpAccessKey, SecretKey: scpSecretKey}},
+	ccmSandbox = ccmsandbox.New(ccmsandbox.Options{Users: []ccmsandbox.User{{Email: ccmUser, Password: ccmPassword}}})
+	scpSandbox = scpsandbox.New(scpsandbox.Options{
+		Credentials:       []scpsandbox.Credential{{AccessKey: scpAccessKey, SecretKey: scpSecretKey}},
 		RegistrationDelay: 1500 * time.Millisecond, ClosureDelay: 1500 * time.Millisecond,
 	})
-	vcSandbox = sbvc.New(sbvc.Options{AdminTokens: []string{vcAdminToken},
+	vcSandbox = vcsandbox.New(vcsandbox.Options{AdminTokens: []string{vcAdminToken},
 		JobPendingFor: 300 * time.Millisecond, JobRunningFor: 700 * time.Millisecond})
 	for _, s := range []struct {
 		url *string
@@ -136,8 +136,8 @@ func startSandboxes() {
 	}
 }
 
-func kinds() provider.Set {
-	return provider.Set{provccm.NewKind(), provscp.NewKind(), provvc.NewKind()}
+func kinds() adapter.Set {
+	return adapter.Set{ccmadapter.NewKind(), scpadapter.NewKind(), vcadapter.NewKind()}
 }
 
 // startManager runs the operator's controllers as main.go wires them, with a

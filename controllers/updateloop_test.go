@@ -6,8 +6,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	sbccm "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // An upstream that accepts an update but keeps showing the old value (here a
@@ -15,7 +15,7 @@ import (
 // written on every poll: one write, then a report, then polling only.
 var _ = Describe("No update loop", func() {
 	It("writes an ignored field once, reports it as UpdateNotApplied, and writes it no more", func() {
-		ccmVariant(sbccm.Variants{PatchIgnores: []string{"azure_cvm_pcr_priority"}})
+		ccmVariant(ccmsandbox.Variants{PatchIgnores: []string{"azure_cvm_pcr_priority"}})
 		ns := newNamespace(nil)
 		u := upstreams["ccm"]
 		createSecret(ns, "ccm-creds", u.creds)
@@ -46,7 +46,7 @@ var _ = Describe("No update loop", func() {
 		Expect(count(reasons(eventsFor(a)), v1alpha1.ReasonUpdateNotApplied)).To(Equal(1), "one event")
 
 		// A reconcile request writes once more; the upstream now applies it.
-		ccmVariant(sbccm.Variants{})
+		ccmVariant(ccmsandbox.Variants{})
 		forceCheck(a)
 		waitCondition(a, v1alpha1.ConditionSynced, metav1.ConditionTrue, v1alpha1.ReasonReconcileSuccess)
 		Expect(ccmSandbox.AccountUpdates(id)).To(Equal(writes + 1))

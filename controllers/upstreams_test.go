@@ -3,7 +3,7 @@ package controllers_test
 import (
 	"strconv"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
 )
 

@@ -12,8 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
-	sbvc "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	"github.com/account-operator/account-operator/api/v1alpha1"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // The suite's VectorCharts job timing, restored after specs that change it.
@@ -26,7 +26,7 @@ var _ = Describe("VectorCharts against what the vendor does not document", func(
 		ns = newNamespace(nil)
 		namespacedProvider(u, ns)
 		DeferCleanup(func() {
-			Expect(vcSandbox.SetVariants(sbvc.Variants{})).To(Succeed())
+			Expect(vcSandbox.SetVariants(vcsandbox.Variants{})).To(Succeed())
 			vcSandbox.SetJobDurations(vcJobPending, vcJobRunning)
 		})
 	})
@@ -49,7 +49,7 @@ var _ = Describe("VectorCharts against what the vendor does not document", func(
 	}
 
 	It("keeps the delete job's id in status.jobID, whatever the job's type word", func() {
-		Expect(vcSandbox.SetVariants(sbvc.Variants{DeleteJobType: "job-7f3a"})).To(Succeed())
+		Expect(vcSandbox.SetVariants(vcsandbox.Variants{DeleteJobType: "job-7f3a"})).To(Succeed())
 		vcSandbox.SetJobDurations(2*time.Second, 2*time.Second)
 		a := waitReady(createVC(u, ns, "jobid"))
 		id := upstreamID(a)
@@ -81,10 +81,10 @@ var _ = Describe("VectorCharts against what the vendor does not document", func(
 		Expect(deleteCalls() - before).To(Equal(2))
 	})
 
-	for _, v := range []sbvc.Variants{{RepeatDelete: sbvc.RepeatDeleteSameJob, DeleteJobNames: sbvc.JobNamesAccountID},
-		{RepeatDelete: sbvc.RepeatDelete400, DeleteJobNames: sbvc.JobNamesAccountID},
-		{RepeatDelete: sbvc.RepeatDelete400, DeleteJobNames: sbvc.JobNamesNone},
-		{RepeatDelete: sbvc.RepeatDelete404, DeleteJobNames: sbvc.JobNamesNone}} {
+	for _, v := range []vcsandbox.Variants{{RepeatDelete: vcsandbox.RepeatDeleteSameJob, DeleteJobNames: vcsandbox.JobNamesAccountID},
+		{RepeatDelete: vcsandbox.RepeatDelete400, DeleteJobNames: vcsandbox.JobNamesAccountID},
+		{RepeatDelete: vcsandbox.RepeatDelete400, DeleteJobNames: vcsandbox.JobNamesNone},
+		{RepeatDelete: vcsandbox.RepeatDelete404, DeleteJobNames: vcsandbox.JobNamesNone}} {
 		It(fmt.Sprintf("finishes a delete whose job id a crash lost, when a second delete answers %s (job names: %s)",
 			v.RepeatDelete, v.DeleteJobNames), func() {
 			Expect(vcSandbox.SetVariants(v)).To(Succeed())

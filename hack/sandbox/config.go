@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // config is everything the flags set. The credentials are demo values: they
@@ -28,7 +28,7 @@ type config struct {
 	shutdownTimeout      time.Duration
 	ccm                  ccmFlags
 	scp                  scpFlags
-	vcVariants           *vectorcharts.Variants
+	vcVariants           *vcsandbox.Variants
 }
 
 // parseFlags reads args (without the program name) into a checked config.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // ccmFlags are the CCM simulator's switches for behaviour the vendor does
@@ -22,17 +22,17 @@ type ccmFlags struct {
 }
 
 // ccmNormalisations are the words -ccm-normalise takes.
-var ccmNormalisations = map[string]func(*ccm.Variants){
-	"logo":    func(v *ccm.Variants) { v.NormaliseLogo = true },
-	"urls":    func(v *ccm.Variants) { v.NormaliseURLs = true },
-	"reorder": func(v *ccm.Variants) { v.ReorderConfigs = true },
-	"rekey":   func(v *ccm.Variants) { v.RekeyConfigs = true },
-	"all":     func(v *ccm.Variants) { *v = allNormalised(*v) },
-	"":        func(*ccm.Variants) {},
-	"none":    func(*ccm.Variants) {},
+var ccmNormalisations = map[string]func(*ccmsandbox.Variants){
+	"logo":    func(v *ccmsandbox.Variants) { v.NormaliseLogo = true },
+	"urls":    func(v *ccmsandbox.Variants) { v.NormaliseURLs = true },
+	"reorder": func(v *ccmsandbox.Variants) { v.ReorderConfigs = true },
+	"rekey":   func(v *ccmsandbox.Variants) { v.RekeyConfigs = true },
+	"all":     func(v *ccmsandbox.Variants) { *v = allNormalised(*v) },
+	"":        func(*ccmsandbox.Variants) {},
+	"none":    func(*ccmsandbox.Variants) {},
 }
 
-func allNormalised(v ccm.Variants) ccm.Variants {
+func allNormalised(v ccmsandbox.Variants) ccmsandbox.Variants {
 	v.NormaliseLogo, v.NormaliseURLs, v.ReorderConfigs, v.RekeyConfigs = true, true, true, true
 	return v
 }
@@ -44,7 +44,7 @@ func (f *ccmFlags) register(fs *flag.FlagSet) {
 		"CCM status for a create or rename onto a name another account holds: 400 or 409")
 	fs.BoolVar(&f.selectNoContent, "ccm-select-no-content", false,
 		"CCM select_account answers 204 with no body instead of 200 with session_info")
-	fs.StringVar(&f.selectPath, "ccm-select-path", ccm.SelectSession,
+	fs.StringVar(&f.selectPath, "ccm-select-path", ccmsandbox.SelectSession,
 		"where CCM serves select_account: session (/v1/sys/session/select_account/{id}), accounts (em-client's /v1/accounts/select_account/{id}) or both")
 	fs.BoolVar(&f.expiryMillis, "ccm-expiry-millis", false,
 		"CCM session expiry timestamps in epoch milliseconds instead of seconds")
@@ -55,8 +55,8 @@ func (f *ccmFlags) register(fs *flag.FlagSet) {
 }
 
 // variants turns the flags into the simulator's switches, or says which flag is wrong.
-func (f ccmFlags) variants() (ccm.Variants, error) {
-	v := ccm.Variants{MissingAccountStatus: f.missingStatus, DuplicateNameStatus: f.duplicateStatus,
+func (f ccmFlags) variants() (ccmsandbox.Variants, error) {
+	v := ccmsandbox.Variants{MissingAccountStatus: f.missingStatus, DuplicateNameStatus: f.duplicateStatus,
 		SelectNoContent: f.selectNoContent,
 		SelectPath:      f.selectPath, ExpiryMillis: f.expiryMillis}
 	for _, w := range strings.Split(f.normalise, ",") {
@@ -78,7 +78,7 @@ func (f ccmFlags) variants() (ccm.Variants, error) {
 }
 
 // ccmVariants are the checked switches (parseFlags has refused bad ones).
-func (c config) ccmVariants() ccm.Variants {
+func (c config) ccmVariants() ccmsandbox.Variants {
 	v, _ := c.ccm.variants()
 	return v
 }

@@ -8,22 +8,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 func TestCCMVariantFlags(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
-		want ccm.Variants
+		want ccmsandbox.Variants
 	}{
-		{nil, ccm.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccm.SelectSession}},
+		{nil, ccmsandbox.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccmsandbox.SelectSession}},
 		{[]string{"-ccm-missing-account-status", "403", "-ccm-duplicate-name-status", "409", "-ccm-select-no-content", "-ccm-select-path", "accounts",
 			"-ccm-expiry-millis", "-ccm-normalise", "logo, urls", "-ccm-patch-ignores", "azure_cvm_pcr_priority,custom_logo"},
-			ccm.Variants{MissingAccountStatus: 403, DuplicateNameStatus: 409, SelectNoContent: true, SelectPath: ccm.SelectAccounts, ExpiryMillis: true,
+			ccmsandbox.Variants{MissingAccountStatus: 403, DuplicateNameStatus: 409, SelectNoContent: true, SelectPath: ccmsandbox.SelectAccounts, ExpiryMillis: true,
 				NormaliseLogo: true, NormaliseURLs: true, PatchIgnores: []string{"azure_cvm_pcr_priority", "custom_logo"}}},
-		{[]string{"-ccm-normalise", "all"}, ccm.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccm.SelectSession,
+		{[]string{"-ccm-normalise", "all"}, ccmsandbox.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccmsandbox.SelectSession,
 			NormaliseLogo: true, NormaliseURLs: true, ReorderConfigs: true, RekeyConfigs: true}},
-		{[]string{"-ccm-normalise", "reorder,rekey"}, ccm.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccm.SelectSession,
+		{[]string{"-ccm-normalise", "reorder,rekey"}, ccmsandbox.Variants{MissingAccountStatus: 404, DuplicateNameStatus: 400, SelectPath: ccmsandbox.SelectSession,
 			ReorderConfigs: true, RekeyConfigs: true}},
 	} {
 		c, err := parseFlags(tc.args, io.Discard)
@@ -60,7 +60,7 @@ func TestCCMVariantFlagsTakeEffect(t *testing.T) {
 	if code != http.StatusForbidden {
 		t.Errorf("unknown account = %d, want 403", code)
 	}
-	var v ccm.Variants
+	var v ccmsandbox.Variants
 	getJSON(t, r.urls["admin"]+"/ccm/variants", &v)
 	if v.MissingAccountStatus != 403 || !v.ExpiryMillis {
 		t.Errorf("admin variants = %+v", v)

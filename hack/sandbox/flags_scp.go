@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
 // scpFlags are the SCP simulator's switches for behaviour the API reference
@@ -27,7 +27,7 @@ func (f *scpFlags) register(fs *flag.FlagSet) {
 		"how long organization reads answer 404 for a new SCP account")
 	fs.DurationVar(&f.assignmentDelay, "scp-assignment-delay", 0,
 		"how long Cloud Control lists no baseline assignment for a new SCP account")
-	fs.StringVar(&f.closedAccounts, "scp-closed-accounts", string(scp.ClosureGone),
+	fs.StringVar(&f.closedAccounts, "scp-closed-accounts", string(scpsandbox.ClosureGone),
 		"what an accepted SCP close ends in after -scp-closure-delay: gone (404) or suspended (listed as SUSPENDED for good)")
 	fs.StringVar(&f.provisioningState, "scp-provisioning-state", "",
 		"organization state of an SCP account while it registers: empty (ACTIVE), PENDING or RUNNING (then a failed registration shows CREATE_FAILED)")
@@ -43,9 +43,9 @@ func (f scpFlags) check() error {
 	switch {
 	case f.visibilityDelay < 0 || f.assignmentDelay < 0:
 		return fmt.Errorf("-scp-visibility-delay and -scp-assignment-delay must not be negative")
-	case !scp.ClosureEnd(f.closedAccounts).Valid():
+	case !scpsandbox.ClosureEnd(f.closedAccounts).Valid():
 		return fmt.Errorf("-scp-closed-accounts must be gone or suspended, not %q", f.closedAccounts)
-	case f.provisioningState != "" && f.provisioningState != scp.StatePending && f.provisioningState != scp.StateRunning:
+	case f.provisioningState != "" && f.provisioningState != scpsandbox.StatePending && f.provisioningState != scpsandbox.StateRunning:
 		return fmt.Errorf("-scp-provisioning-state must be empty, PENDING or RUNNING, not %q", f.provisioningState)
 	case f.duplicateStatus != http.StatusConflict && f.duplicateStatus != http.StatusBadRequest:
 		return fmt.Errorf("-scp-duplicate-status must be 409 or 400, not %d", f.duplicateStatus)
@@ -56,10 +56,10 @@ func (f scpFlags) check() error {
 }
 
 // with sets the switches on o.
-func (f scpFlags) with(o scp.Options) scp.Options {
+func (f scpFlags) with(o scpsandbox.Options) scpsandbox.Options {
 	o.VisibilityDelay, o.AssignmentDelay = f.visibilityDelay, f.assignmentDelay
-	o.ClosedAccounts, o.ProvisioningState = scp.ClosureEnd(f.closedAccounts), f.provisioningState
+	o.ClosedAccounts, o.ProvisioningState = scpsandbox.ClosureEnd(f.closedAccounts), f.provisioningState
 	o.DuplicateStatus = f.duplicateStatus
-	o.Throttle = scp.Throttle{Every: f.throttleEvery, RetryAfter: f.throttleRetry}
+	o.Throttle = scpsandbox.Throttle{Every: f.throttleEvery, RetryAfter: f.throttleRetry}
 	return o
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
 // Each SCP switch flag sets its simulator option; the defaults are the
@@ -18,7 +18,7 @@ func TestSCPFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.scp.with(scp.Options{}); !reflect.DeepEqual(got, scp.Options{ClosedAccounts: scp.ClosureGone,
+	if got := c.scp.with(scpsandbox.Options{}); !reflect.DeepEqual(got, scpsandbox.Options{ClosedAccounts: scpsandbox.ClosureGone,
 		DuplicateStatus: http.StatusConflict}) {
 		t.Errorf("defaults = %+v", got)
 	}
@@ -28,10 +28,10 @@ func TestSCPFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := scp.Options{VisibilityDelay: 20 * time.Second, AssignmentDelay: 30 * time.Second,
-		ClosedAccounts: scp.ClosureSuspended, ProvisioningState: scp.StateRunning,
-		DuplicateStatus: http.StatusBadRequest, Throttle: scp.Throttle{Every: 5, RetryAfter: 2}}
-	if got := c.scp.with(scp.Options{}); !reflect.DeepEqual(got, want) {
+	want := scpsandbox.Options{VisibilityDelay: 20 * time.Second, AssignmentDelay: 30 * time.Second,
+		ClosedAccounts: scpsandbox.ClosureSuspended, ProvisioningState: scpsandbox.StateRunning,
+		DuplicateStatus: http.StatusBadRequest, Throttle: scpsandbox.Throttle{Every: 5, RetryAfter: 2}}
+	if got := c.scp.with(scpsandbox.Options{}); !reflect.DeepEqual(got, want) {
 		t.Errorf("options = %+v, want %+v", got, want)
 	}
 	for _, bad := range [][]string{

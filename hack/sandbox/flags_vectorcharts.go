@@ -5,23 +5,23 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // vcFlags registers the VectorCharts simulator's switches for what the vendor
 // does not document, and returns the Variants they fill. Bad values fail at
 // parse time, naming the flag.
-func vcFlags(fs *flag.FlagSet) *vectorcharts.Variants {
-	v := &vectorcharts.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
-		RepeatDelete: vectorcharts.RepeatDeleteNewJob, DeleteJobNames: vectorcharts.JobNamesAccountID}
+func vcFlags(fs *flag.FlagSet) *vcsandbox.Variants {
+	v := &vcsandbox.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
+		RepeatDelete: vcsandbox.RepeatDeleteNewJob, DeleteJobNames: vcsandbox.JobNamesAccountID}
 	fs.StringVar(&v.DeleteJobType, "vectorcharts-delete-job-type", v.DeleteJobType,
 		"jobType of the VectorCharts delete job (the vendor's word is not public)")
 	fs.Func("vectorcharts-repeat-delete", fmt.Sprintf("what VectorCharts deleteAccount answers while the account's "+
-		"delete job runs: %s (default %s)", strings.Join(vectorcharts.RepeatDeleteValues, "|"), v.RepeatDelete),
-		oneOf(&v.RepeatDelete, vectorcharts.RepeatDeleteValues))
+		"delete job runs: %s (default %s)", strings.Join(vcsandbox.RepeatDeleteValues, "|"), v.RepeatDelete),
+		oneOf(&v.RepeatDelete, vcsandbox.RepeatDeleteValues))
 	fs.Func("vectorcharts-delete-job-names", fmt.Sprintf("how a VectorCharts delete job names its account: %s "+
-		"(default %s)", strings.Join(vectorcharts.JobNamesValues, "|"), v.DeleteJobNames),
-		oneOf(&v.DeleteJobNames, vectorcharts.JobNamesValues))
+		"(default %s)", strings.Join(vcsandbox.JobNamesValues, "|"), v.DeleteJobNames),
+		oneOf(&v.DeleteJobNames, vcsandbox.JobNamesValues))
 	return v
 }
 

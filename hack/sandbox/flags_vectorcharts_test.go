@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 func TestVectorChartsVariantFlags(t *testing.T) {
@@ -14,14 +14,14 @@ func TestVectorChartsVariantFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *c.vcVariants != (vectorcharts.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
-		RepeatDelete: vectorcharts.RepeatDeleteNewJob, DeleteJobNames: vectorcharts.JobNamesAccountID}) {
+	if *c.vcVariants != (vcsandbox.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
+		RepeatDelete: vcsandbox.RepeatDeleteNewJob, DeleteJobNames: vcsandbox.JobNamesAccountID}) {
 		t.Fatalf("defaults = %+v", *c.vcVariants)
 	}
 	c, err = parseFlags([]string{"-vectorcharts-delete-job-type", "purge", "-vectorcharts-repeat-delete", "404",
 		"-vectorcharts-delete-job-names", "none"}, io.Discard)
-	if err != nil || *c.vcVariants != (vectorcharts.Variants{DeleteJobType: "purge",
-		RepeatDelete: vectorcharts.RepeatDelete404, DeleteJobNames: vectorcharts.JobNamesNone}) {
+	if err != nil || *c.vcVariants != (vcsandbox.Variants{DeleteJobType: "purge",
+		RepeatDelete: vcsandbox.RepeatDelete404, DeleteJobNames: vcsandbox.JobNamesNone}) {
 		t.Fatalf("parsed = %+v, %v", c.vcVariants, err)
 	}
 	for _, bad := range [][]string{{"-vectorcharts-repeat-delete", "409"}, {"-vectorcharts-delete-job-names", "both"}} {
@@ -35,10 +35,10 @@ func TestVectorChartsVariantFlags(t *testing.T) {
 // simulator's switches, which its admin endpoint reports.
 func TestVectorChartsVariantsReachTheSimulator(t *testing.T) {
 	r := start(t, "-vectorcharts-repeat-delete", "same", "-vectorcharts-delete-job-type", "job-7f3a")
-	var got vectorcharts.Variants
+	var got vcsandbox.Variants
 	getJSON(t, r.urls["admin"]+"/vectorcharts/variants", &got)
-	if got.RepeatDelete != vectorcharts.RepeatDeleteSameJob || got.DeleteJobType != "job-7f3a" ||
-		got.DeleteJobNames != vectorcharts.JobNamesAccountID {
+	if got.RepeatDelete != vcsandbox.RepeatDeleteSameJob || got.DeleteJobType != "job-7f3a" ||
+		got.DeleteJobNames != vcsandbox.JobNamesAccountID {
 		t.Fatalf("variants = %+v", got)
 	}
 	if code, body := call(t, http.MethodPost, r.urls["admin"]+"/vectorcharts/variants", `{"repeatDelete":"400"}`); code != 204 {

@@ -11,29 +11,29 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
-	"github.com/account-operator/account-operator/internal/sandbox/scp"
-	"github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 // sandboxes are the three simulators this binary serves.
 type sandboxes struct {
-	ccm *ccm.Server
-	scp *scp.Server
-	vc  *vectorcharts.Server
+	ccm *ccmsandbox.Server
+	scp *scpsandbox.Server
+	vc  *vcsandbox.Server
 }
 
 func newSandboxes(c config) sandboxes {
 	pending, running := splitJobDelay(c.vcJobDelay)
 	sb := sandboxes{
-		ccm: ccm.New(ccm.Options{Users: []ccm.User{{Email: c.ccmUser, Password: c.ccmPassword}}, Variants: c.ccmVariants()}),
-		scp: scp.New(c.scp.with(scp.Options{
-			Credentials:       []scp.Credential{{AccessKey: c.scpAccessKey, SecretKey: c.scpSecretKey}},
+		ccm: ccmsandbox.New(ccmsandbox.Options{Users: []ccmsandbox.User{{Email: c.ccmUser, Password: c.ccmPassword}}, Variants: c.ccmVariants()}),
+		scp: scpsandbox.New(c.scp.with(scpsandbox.Options{
+			Credentials:       []scpsandbox.Credential{{AccessKey: c.scpAccessKey, SecretKey: c.scpSecretKey}},
 			RegistrationDelay: c.scpRegistrationDelay,
 			ClosureDelay:      c.scpClosureDelay,
 		})),
-		vc: vectorcharts.New(vectorcharts.Options{AdminTokens: []string{c.vcAdminToken},
+		vc: vcsandbox.New(vcsandbox.Options{AdminTokens: []string{c.vcAdminToken},
 			JobPendingFor: pending, JobRunningFor: running, Variants: *c.vcVariants}),
 	}
 	lat := fault.Latency{Fixed: c.latency, Jitter: c.jitter}
@@ -135,7 +135,7 @@ func printBanner(w io.Writer, c config, byName map[string]*service) error {
 		"vectorcharts  %s  Bearer admin API token %q\n"+
 		"admin         %s  /ccm/ /scp/ /vectorcharts/ (GET accounts, calls, codes, rate; POST faults, latency, ratelimit, reset) and GET /healthz\n",
 		byName["ccm"].url(), c.ccmUser, c.ccmPassword,
-		byName["scp"].url(), c.scpAccessKey, c.scpSecretKey, scp.DefaultOrganizationID,
+		byName["scp"].url(), c.scpAccessKey, c.scpSecretKey, scpsandbox.DefaultOrganizationID,
 		byName["vectorcharts"].url(), c.vcAdminToken,
 		byName["admin"].url())
 	return err

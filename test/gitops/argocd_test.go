@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 var healthScript = filepath.Join("..", "..", "config", "argocd", "health.lua")

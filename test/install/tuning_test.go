@@ -8,7 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/account-operator/account-operator/controllers"
-	"github.com/account-operator/account-operator/internal/provider/scp"
+	scpadapter "github.com/account-operator/account-operator/internal/adapter/scp"
 )
 
 var _ = Describe("The chart's tuning values", func() {
@@ -20,7 +20,7 @@ var _ = Describe("The chart's tuning values", func() {
 			"--default-poll-interval="+shortDuration(controllers.DefaultPollInterval.String()),
 			"--upstream-timeout="+shortDuration(controllers.DefaultUpstreamTimeout.String()),
 			"--reconcile-timeout="+shortDuration(controllers.DefaultReconcileTimeout.String()),
-			"--scp-provisioning-grace="+shortDuration(scp.DefaultProvisioningGrace.String()),
+			"--scp-provisioning-grace="+shortDuration(scpadapter.DefaultProvisioningGrace.String()),
 		))
 		Expect(managerArgs(splitManifest(helmTemplate("tuning.maxConcurrentReconciles=8",
 			"tuning.defaultPollInterval=30m", "tuning.reconcileTimeout=10m")))).To(ContainElements(

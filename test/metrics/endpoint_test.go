@@ -25,13 +25,13 @@ import (
 	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/controllers"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
+	scpadapter "github.com/account-operator/account-operator/internal/adapter/scp"
+	vcadapter "github.com/account-operator/account-operator/internal/adapter/vectorcharts"
 	"github.com/account-operator/account-operator/internal/metricsendpoint"
-	"github.com/account-operator/account-operator/internal/provider"
-	"github.com/account-operator/account-operator/internal/provider/ccm"
-	"github.com/account-operator/account-operator/internal/provider/scp"
-	"github.com/account-operator/account-operator/internal/provider/vectorcharts"
 )
 
 // serverOptions are the metrics server options main.go builds from these
@@ -60,7 +60,7 @@ func startManager(metrics metricsserver.Options) {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	Expect(controllers.Setup(mgr, controllers.Options{
-		Kinds:      provider.Set{ccm.NewKind(), scp.NewKind(), vectorcharts.NewKind()},
+		Kinds:      adapter.Set{ccmadapter.NewKind(), scpadapter.NewKind(), vcadapter.NewKind()},
 		Registerer: crmetrics.Registry,
 	})).To(Succeed())
 	run(mgr.Start)

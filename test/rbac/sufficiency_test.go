@@ -23,15 +23,15 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/yaml"
 
-	v1alpha1 "github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/controllers"
-	"github.com/account-operator/account-operator/internal/provider"
-	provccm "github.com/account-operator/account-operator/internal/provider/ccm"
-	provscp "github.com/account-operator/account-operator/internal/provider/scp"
-	provvc "github.com/account-operator/account-operator/internal/provider/vectorcharts"
-	sbccm "github.com/account-operator/account-operator/internal/sandbox/ccm"
-	sbscp "github.com/account-operator/account-operator/internal/sandbox/scp"
-	sbvc "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	"github.com/account-operator/account-operator/internal/adapter"
+	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
+	scpadapter "github.com/account-operator/account-operator/internal/adapter/scp"
+	vcadapter "github.com/account-operator/account-operator/internal/adapter/vectorcharts"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 )
 
 const (
@@ -167,7 +167,7 @@ func startManager(c *rest.Config) func() {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	Expect(controllers.Setup(mgr, controllers.Options{
-		Kinds:      provider.Set{provccm.NewKind(), provscp.NewKind(), provvc.NewKind()},
+		Kinds:      adapter.Set{ccmadapter.NewKind(), scpadapter.NewKind(), vcadapter.NewKind()},
 		Registerer: prometheus.NewRegistry(),
 	})).To(Succeed())
 	mctx, mcancel := context.WithCancel(ctx)
@@ -215,13 +215,13 @@ func startUpstreams() upstreamURLs {
 		DeferCleanup(ts.Close)
 		return ts.URL
 	}
-	ccm := sbccm.New(sbccm.Options{Users: []sbccm.User{{Email: ccmUser, Password: ccmPassword}}})
+	ccm := ccmsandbox.New(ccmsandbox.Options{Users: []ccmsandbox.User{{Email: ccmUser, Password: ccmPassword}}})
 	// The first CCM create fails (503), so a later pass decides again without
 	// a status fresh from its own write: the uncached Account read is used.
 	ccm.Faults().FailNext("CreateAccount", 1, http.StatusServiceUnavailable, 0)
 	return upstreamURLs{
 		ccm: serve(ccm.Handler()),
-		scp: serve(sbscp.New(sbscp.Options{Credentials: []sbscp.Credential{{AccessKey: scpAccess, SecretKey: scpSecret}}}).Handler()),
-		vc:  serve(sbvc.New(sbvc.Options{AdminTokens: []string{vcToken}}).Handler()),
+		scp: serve(scpsandbox.New(scpsandbox.Options{Credentials: []scpsandbox.Credential{{AccessKey: scpAccess, SecretKey: scpSecret}}}).Handler()),
+		vc:  serve(vcsandbox.New(vcsandbox.Options{AdminTokens: []string{vcToken}}).Handler()),
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	client "github.com/account-operator/account-operator/internal/upstream/scp"
+	scpapi "github.com/account-operator/account-operator/internal/upstream/scp"
 )
 
 // fuzzNow is the one clock the fuzzed client and sandbox share.
@@ -81,7 +81,7 @@ func FuzzClientSignatureAccepted(f *testing.F) {
 		s := New(Options{Now: func() time.Time { return fuzzNow }})
 		w := &wireCheck{s: s}
 		base := "http://" + host + prefix
-		c, err := client.New(client.Config{CloudControlURL: base, OrganizationURL: base,
+		c, err := scpapi.New(scpapi.Config{CloudControlURL: base, OrganizationURL: base,
 			AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey, MaxRetries: -1,
 			HTTPClient: &http.Client{Transport: w}, Now: func() time.Time { return fuzzNow }})
 		if err != nil {
@@ -99,16 +99,16 @@ func FuzzClientSignatureAccepted(f *testing.F) {
 
 // callClient makes one call through the exported client surface: query
 // values (ListAccounts filters), a path id (GetAccount) or a JSON body.
-func callClient(c *client.Client, op uint8, value string) {
+func callClient(c *scpapi.Client, op uint8, value string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	switch op % 3 {
 	case 0:
-		_, _ = c.ListAccounts(ctx, client.ListAccountsOptions{Name: value, Email: value + "@x", Page: 1, Size: 7})
+		_, _ = c.ListAccounts(ctx, scpapi.ListAccountsOptions{Name: value, Email: value + "@x", Page: 1, Size: 7})
 	case 1:
 		_, _ = c.GetAccount(ctx, value)
 	default:
-		_, _ = c.CreateAccount(ctx, client.CreateAccountRequest{Name: value, LandingZoneID: "lz", ParentUnitID: "ou"})
+		_, _ = c.CreateAccount(ctx, scpapi.CreateAccountRequest{Name: value, LandingZoneID: "lz", ParentUnitID: "ou"})
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
 )
 
@@ -42,7 +42,7 @@ func TestConcurrentCallsShareOneLogin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, sandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: 24 * time.Hour})
+			e := newEnv(t, ccmsandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: 24 * time.Hour})
 			c := e.client(t, nil)
 			a := mustCreate(t, c, AccountRequest{Name: "shared"})
 			if n := e.calls("Login"); n != 1 {
@@ -61,7 +61,7 @@ func TestConcurrentCallsShareOneLogin(t *testing.T) {
 }
 
 func TestRefreshBeforeExpiry(t *testing.T) {
-	e := newEnv(t, sandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: 24 * time.Hour})
+	e := newEnv(t, ccmsandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: 24 * time.Hour})
 	c := e.client(t, func(cfg *Config) { cfg.RefreshMargin = time.Minute })
 	a := mustCreate(t, c, AccountRequest{Name: "r"})
 	e.clock.Advance(8 * time.Minute) // before the margin: nothing to do
@@ -93,7 +93,7 @@ func TestRefreshFallsBackToLogin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, sandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: tt.session})
+			e := newEnv(t, ccmsandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: tt.session})
 			c := e.client(t, nil)
 			a := mustCreate(t, c, AccountRequest{Name: "f"})
 			tt.setup(e)
@@ -107,7 +107,7 @@ func TestRefreshFallsBackToLogin(t *testing.T) {
 }
 
 func TestWaiterContextDoesNotCancelSharedLogin(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	e.sb.Faults().SetLatency(fault.Latency{Fixed: 200 * time.Millisecond})
 	short, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
@@ -127,7 +127,7 @@ func TestWaiterContextDoesNotCancelSharedLogin(t *testing.T) {
 }
 
 func TestSelectAccountBeforeScopedCalls(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	ctx := t.Context()
 	a := mustCreate(t, c, AccountRequest{Name: "a"})
@@ -158,7 +158,7 @@ func TestSelectAccountBeforeScopedCalls(t *testing.T) {
 // Concurrent updates of different accounts share one session whose selection
 // they would overwrite; the client must serialise them.
 func TestConcurrentScopedCalls(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	var ids []string
 	for i := range 4 {

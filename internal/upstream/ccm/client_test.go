@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 func TestNewValidatesConfig(t *testing.T) {
@@ -34,7 +34,7 @@ func TestNewValidatesConfig(t *testing.T) {
 }
 
 func TestVersionNeedsNoLogin(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Version: "9.9.9"})
+	e := newEnv(t, ccmsandbox.Options{Version: "9.9.9"})
 	v, err := e.client(t, nil).Version(t.Context())
 	if err != nil || v.Version != "9.9.9" {
 		t.Fatalf("Version = %+v, %v", v, err)
@@ -45,7 +45,7 @@ func TestVersionNeedsNoLogin(t *testing.T) {
 }
 
 func TestLoginAndVerify(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	info, err := c.Login(t.Context())
 	if err != nil || info.SubjectID == "" || info.SessionTokenExpiresAt <= e.clock.Now().Unix() {
@@ -60,7 +60,7 @@ func TestLoginAndVerify(t *testing.T) {
 }
 
 func TestAccountLifecycle(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	ctx := t.Context()
 	a := mustCreate(t, c, fullRequest("acme"))
@@ -114,7 +114,7 @@ func TestAccountLifecycle(t *testing.T) {
 }
 
 func TestListPagingAndFindByName(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, func(cfg *Config) { cfg.PageSize = 2 })
 	var want []string
 	for i := range 5 {
@@ -153,7 +153,7 @@ func TestListPagingAndFindByName(t *testing.T) {
 
 func TestPathPrefix(t *testing.T) {
 	const prefix = "/api/v1/confidential_computing"
-	e := newEnv(t, sandbox.Options{PathPrefix: prefix})
+	e := newEnv(t, ccmsandbox.Options{PathPrefix: prefix})
 	c := e.client(t, func(cfg *Config) { cfg.BaseURL += "/"; cfg.PathPrefix = prefix + "/" })
 	a := mustCreate(t, c, AccountRequest{Name: "prefixed"})
 	if _, err := c.GetAccount(t.Context(), a.AcctID, false); err != nil {
@@ -165,7 +165,7 @@ func TestPathPrefix(t *testing.T) {
 }
 
 func TestErrorPaths(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	admin := e.client(t, nil)
 	other := e.client(t, func(c *Config) { c.Username, c.Password = otherEmail, otherPassword })
 	bad := e.client(t, func(c *Config) { c.Password = "wrong-password" })
@@ -234,7 +234,7 @@ func TestErrorPaths(t *testing.T) {
 }
 
 func TestValidationMessageNamesField(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	broken := oauthConfig(TlsConfig{}) // no TLS mode chosen
 	_, err := c.CreateAccount(t.Context(), AccountRequest{Name: "n", AuthConfigs: []AuthenticationConfig{broken}})
@@ -265,7 +265,7 @@ func (o *observed) ObserveRequest(provider, op string, code int, _ time.Duration
 }
 
 func TestObserverSeesEveryAttempt(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	obs := &observed{seen: map[string]int{}}
 	c := e.client(t, func(cfg *Config) { cfg.Observer = obs })
 	e.sb.Faults().FailNext("GetAccount", 1, 500, 0)

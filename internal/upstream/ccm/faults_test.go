@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
 func TestRetryAfterHonoured(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	a := mustCreate(t, c, AccountRequest{Name: "ra"})
 	e.sb.Faults().FailNext("GetAccount", 1, http.StatusTooManyRequests, 1)
@@ -31,7 +31,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestReadRetriedOn500(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	a := mustCreate(t, c, AccountRequest{Name: "r500"})
 	e.sb.Faults().FailNext("GetAccount", 2, http.StatusInternalServerError, 0)
@@ -64,7 +64,7 @@ func TestCreateNotRetried(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, sandbox.Options{})
+			e := newEnv(t, ccmsandbox.Options{})
 			c := e.client(t, nil)
 			e.sb.Faults().Add(tt.rule)
 			_, err := c.CreateAccount(t.Context(), AccountRequest{Name: "once"})
@@ -88,7 +88,7 @@ func TestCreateNotRetried(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	a := mustCreate(t, c, AccountRequest{Name: "rl"})
 	e.sb.Faults().SetRateLimit(1, 1)
@@ -112,7 +112,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, func(cfg *Config) {
 		cfg.HTTPClient = httpapi.NewHTTPClient(50*time.Millisecond, nil)
 		cfg.MaxRetries = 1

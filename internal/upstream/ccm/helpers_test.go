@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -44,23 +44,23 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 type env struct {
-	sb    *sandbox.Server
+	sb    *ccmsandbox.Server
 	srv   *httptest.Server
 	clock *fakeClock
 }
 
 // newEnv starts a sandbox over loopback HTTP with two users and a fake clock.
-func newEnv(t *testing.T, opts sandbox.Options) *env {
+func newEnv(t *testing.T, opts ccmsandbox.Options) *env {
 	t.Helper()
 	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
 	if opts.Users == nil {
-		opts.Users = []sandbox.User{{Email: adminEmail, Password: adminPassword},
+		opts.Users = []ccmsandbox.User{{Email: adminEmail, Password: adminPassword},
 			{Email: otherEmail, Password: otherPassword}}
 	}
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}
-	sb := sandbox.New(opts)
+	sb := ccmsandbox.New(opts)
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)
 	return &env{sb: sb, srv: srv, clock: clock}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/account-operator/account-operator/internal/upstream/ccm"
+	ccmapi "github.com/account-operator/account-operator/internal/upstream/ccm"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -23,7 +23,7 @@ func FuzzParseError(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		code, msg := ccm.ParseError(body)
+		code, msg := ccmapi.ParseError(body)
 		if !hasText(body) && (code != "" || msg != string(body)) {
 			t.Fatalf("ParseError(%q) = %q, %q; want the raw body", body, code, msg)
 		}
@@ -60,7 +60,7 @@ func FuzzParseErrorEnvelope(f *testing.F) {
 		if err := json.Unmarshal(body, &want); err != nil {
 			t.Fatal(err)
 		}
-		gotCode, gotMsg := ccm.ParseError(body)
+		gotCode, gotMsg := ccmapi.ParseError(body)
 		wantCode, wantMsg := fmt.Sprint(want.Code), strings.TrimSpace(want.Message+" "+want.Error)
 		if want.Message == "" && want.Error == "" {
 			wantCode, wantMsg = "", string(body)

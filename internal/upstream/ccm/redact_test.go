@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // echoServer answers every call with 400 and a body that echoes the request
@@ -41,7 +41,7 @@ func echoServer(t *testing.T) *httptest.Server {
 }
 
 func TestSecretsNeverInErrors(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	ctx := t.Context()
 	var errs []error
 	collect := func(_ any, err error) {
@@ -86,7 +86,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 }
 
 func TestPrintingRedacts(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	c := e.client(t, nil)
 	if _, err := c.Login(t.Context()); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // schemaChecker is a minimal checker for the subset of Swagger used by
@@ -221,7 +221,7 @@ func (rec *recorder) wrap(h http.Handler) http.Handler {
 
 func TestClientBodiesMatchVendorSchema(t *testing.T) {
 	sc := loadSchema(t)
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, ccmsandbox.Options{})
 	rec := &recorder{}
 	srv := httptest.NewServer(rec.wrap(e.sb.Handler()))
 	t.Cleanup(srv.Close)

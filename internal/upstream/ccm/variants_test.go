@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
+	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 )
 
 // select_account at either path, answered 200 with session_info or 204 with
@@ -14,16 +14,16 @@ import (
 func TestSelectAccountVariants(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		v    sandbox.Variants
+		v    ccmsandbox.Variants
 	}{
-		{"documented 200", sandbox.Variants{}},
-		{"204 without a body", sandbox.Variants{SelectNoContent: true}},
-		{"em-client path, 204", sandbox.Variants{SelectPath: sandbox.SelectAccounts, SelectNoContent: true}},
-		{"em-client path, 200", sandbox.Variants{SelectPath: sandbox.SelectAccounts}},
-		{"both paths", sandbox.Variants{SelectPath: sandbox.SelectBoth}},
+		{"documented 200", ccmsandbox.Variants{}},
+		{"204 without a body", ccmsandbox.Variants{SelectNoContent: true}},
+		{"em-client path, 204", ccmsandbox.Variants{SelectPath: ccmsandbox.SelectAccounts, SelectNoContent: true}},
+		{"em-client path, 200", ccmsandbox.Variants{SelectPath: ccmsandbox.SelectAccounts}},
+		{"both paths", ccmsandbox.Variants{SelectPath: ccmsandbox.SelectBoth}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, sandbox.Options{Variants: tc.v})
+			e := newEnv(t, ccmsandbox.Options{Variants: tc.v})
 			c := e.client(t, nil)
 			a := mustCreate(t, c, AccountRequest{Name: "sel"})
 			b := mustCreate(t, c, AccountRequest{Name: "other"})
@@ -54,8 +54,8 @@ func TestSelectAccountVariants(t *testing.T) {
 
 // An unknown account is still a 404 when select_account must try both paths.
 func TestSelectUnknownAccountIsNotFound(t *testing.T) {
-	for _, v := range []sandbox.Variants{{}, {SelectPath: sandbox.SelectAccounts}} {
-		e := newEnv(t, sandbox.Options{Variants: v})
+	for _, v := range []ccmsandbox.Variants{{}, {SelectPath: ccmsandbox.SelectAccounts}} {
+		e := newEnv(t, ccmsandbox.Options{Variants: v})
 		c := e.client(t, nil)
 		_, err := c.UpdateAccount(t.Context(), "00000000-0000-4000-8000-000000000000", AccountUpdateRequest{Name: "x"})
 		wantStatus(t, err, http.StatusNotFound)
@@ -69,8 +69,8 @@ func TestSelectUnknownAccountIsNotFound(t *testing.T) {
 // margin before expiry under both, never on every call and never not at all.
 func TestRefreshUnderBothExpiryUnits(t *testing.T) {
 	for _, ms := range []bool{false, true} {
-		e := newEnv(t, sandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: 24 * time.Hour,
-			Variants: sandbox.Variants{ExpiryMillis: ms}})
+		e := newEnv(t, ccmsandbox.Options{TokenTTL: 10 * time.Minute, SessionTTL: 24 * time.Hour,
+			Variants: ccmsandbox.Variants{ExpiryMillis: ms}})
 		c := e.client(t, func(cfg *Config) { cfg.RefreshMargin = time.Minute })
 		a := mustCreate(t, c, AccountRequest{Name: "exp"})
 		hammer(t, c, a.AcctID, 10)
@@ -94,7 +94,7 @@ func TestRefreshUnderBothExpiryUnits(t *testing.T) {
 // A logo echoed in another base64 form (no padding, line breaks) decodes to
 // the same bytes and never fails the read.
 func TestLogoEchoInOtherBase64Form(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Variants: sandbox.Variants{NormaliseLogo: true}})
+	e := newEnv(t, ccmsandbox.Options{Variants: ccmsandbox.Variants{NormaliseLogo: true}})
 	c := e.client(t, nil)
 	logo := append(bytes.Clone(pngLogo), bytes.Repeat([]byte{7}, 300)...)
 	a := mustCreate(t, c, AccountRequest{Name: "logo", CustomLogo: logo})
@@ -114,7 +114,7 @@ func TestLogoEchoInOtherBase64Form(t *testing.T) {
 // FindAccountByID pages the listing: it finds an account on a later page and
 // reports a deleted one as absent, whatever GetAccount would answer for it.
 func TestFindAccountByID(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Variants: sandbox.Variants{MissingAccountStatus: http.StatusForbidden}})
+	e := newEnv(t, ccmsandbox.Options{Variants: ccmsandbox.Variants{MissingAccountStatus: http.StatusForbidden}})
 	c := e.client(t, func(cfg *Config) { cfg.PageSize = 1 })
 	var ids []string
 	for _, n := range []string{"p1", "p2", "p3"} {

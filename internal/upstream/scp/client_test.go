@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
 func TestNewValidates(t *testing.T) {
@@ -62,7 +62,7 @@ func TestHeadersAndRouting(t *testing.T) {
 			return err
 		},
 		func() error {
-			_, err := f.client.MoveAccount(ctx, sandbox.DefaultOrganizationID, id, "ou-2")
+			_, err := f.client.MoveAccount(ctx, scpsandbox.DefaultOrganizationID, id, "ou-2")
 			return err
 		},
 		func() error { return f.client.DeleteAccount(ctx, id) },
@@ -90,7 +90,7 @@ func TestHeadersAndRouting(t *testing.T) {
 			t.Errorf("request %d: %s %s %q", i, r.Method, r.URL.Host, h.Get("Scp-Api-Version"))
 		}
 		ts, _ := strconv.ParseInt(h.Get("Scp-Timestamp"), 10, 64)
-		if h.Get("Scp-Accesskey") != sandbox.DefaultAccessKey || h.Get("Scp-ClientType") != "Openapi" ||
+		if h.Get("Scp-Accesskey") != scpsandbox.DefaultAccessKey || h.Get("Scp-ClientType") != "Openapi" ||
 			h.Get("Accept-Language") != "en-US" || h.Get("Content-Type") != "application/json" ||
 			h.Get("Scp-Signature") == "" || ts != f.clk.Now().UnixMilli() {
 			t.Errorf("request %d headers %v", i, h)
@@ -129,7 +129,7 @@ func (o *obs) ObserveRequest(provider, op string, code int, _ time.Duration) {
 
 func TestObserverSeesEveryAttempt(t *testing.T) {
 	o := &obs{}
-	f := newFixture(t, func(_ *sandbox.Options, c *Config) { c.Observer = o })
+	f := newFixture(t, func(_ *scpsandbox.Options, c *Config) { c.Observer = o })
 	f.sb.Faults().FailNext("GetAccount", 1, 503, 0)
 	_, _ = f.client.GetAccount(context.Background(), "missing")
 	want := []observation{{"GetAccount", 503}, {"GetAccount", 404}}

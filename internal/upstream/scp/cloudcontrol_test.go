@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
 func TestCreateAccount(t *testing.T) {
-	f := newFixture(t, func(o *sandbox.Options, _ *Config) {
+	f := newFixture(t, func(o *scpsandbox.Options, _ *Config) {
 		o.LandingZoneIDs = []string{"lz-1"}
-		o.Credentials = []sandbox.Credential{
-			{AccessKey: sandbox.DefaultAccessKey, SecretKey: sandbox.DefaultSecretKey},
+		o.Credentials = []scpsandbox.Credential{
+			{AccessKey: scpsandbox.DefaultAccessKey, SecretKey: scpsandbox.DefaultSecretKey},
 			{AccessKey: "member-key", SecretKey: "member-secret", Forbidden: true},
 		}
 	})
@@ -48,8 +48,8 @@ func TestCreateAccount(t *testing.T) {
 		{"missing landing zone", f.client, noLZ, 400},
 		{"unknown landing zone", f.client, badLZ, 404},
 		{"duplicate name", f.client, createReq("team-a"), 409},
-		{"wrong secret", otherKeys(sandbox.DefaultAccessKey, "wrong-secret"), createReq("team-c"), 401},
-		{"unknown key", otherKeys("nobody", sandbox.DefaultSecretKey), createReq("team-c"), 401},
+		{"wrong secret", otherKeys(scpsandbox.DefaultAccessKey, "wrong-secret"), createReq("team-c"), 401},
+		{"unknown key", otherKeys("nobody", scpsandbox.DefaultSecretKey), createReq("team-c"), 401},
 		{"not management account", otherKeys("member-key", "member-secret"), createReq("team-c"), 403},
 	}
 	for _, tc := range cases {
@@ -104,7 +104,7 @@ func TestCreateCommittedThenLost(t *testing.T) {
 }
 
 func TestRegistrationTransitions(t *testing.T) {
-	f := newFixture(t, func(o *sandbox.Options, _ *Config) { o.RegistrationDelay = 2 * time.Minute })
+	f := newFixture(t, func(o *scpsandbox.Options, _ *Config) { o.RegistrationDelay = 2 * time.Minute })
 	ctx := context.Background()
 	ok, err := f.client.CreateAccount(ctx, createReq("team-ok"))
 	if err != nil {

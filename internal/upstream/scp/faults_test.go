@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -93,7 +93,7 @@ func TestCreate429NotRetried(t *testing.T) {
 
 func TestTimeout(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(_ *sandbox.Options, c *Config) {
+	f := newFixture(t, func(_ *scpsandbox.Options, c *Config) {
 		c.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
 		c.MaxRetries = 1
 	})

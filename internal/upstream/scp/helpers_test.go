@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -38,7 +38,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // fixture is a sandbox on two hosts (cloudcontrol, organization) and a client.
 type fixture struct {
-	sb     *sandbox.Server
+	sb     *scpsandbox.Server
 	cc     *httptest.Server
 	org    *httptest.Server
 	clk    *clock
@@ -47,19 +47,19 @@ type fixture struct {
 	cfg    Config
 }
 
-type fixtureOpt func(*sandbox.Options, *Config)
+type fixtureOpt func(*scpsandbox.Options, *Config)
 
 func newFixture(t *testing.T, opts ...fixtureOpt) *fixture {
 	t.Helper()
 	f := &fixture{clk: newClock(), rec: &recorder{next: http.DefaultTransport}}
-	so := sandbox.Options{Now: f.clk.Now}
-	f.cfg = Config{AccessKey: sandbox.DefaultAccessKey, SecretKey: sandbox.DefaultSecretKey,
+	so := scpsandbox.Options{Now: f.clk.Now}
+	f.cfg = Config{AccessKey: scpsandbox.DefaultAccessKey, SecretKey: scpsandbox.DefaultSecretKey,
 		HTTPClient: &http.Client{Transport: f.rec, Timeout: 5 * time.Second},
 		BaseDelay:  5 * time.Millisecond, MaxDelay: 3 * time.Second, Now: f.clk.Now}
 	for _, o := range opts {
 		o(&so, &f.cfg)
 	}
-	f.sb = sandbox.New(so)
+	f.sb = scpsandbox.New(so)
 	f.cc = httptest.NewServer(f.sb.CloudControlHandler())
 	f.org = httptest.NewServer(f.sb.OrganizationHandler())
 	t.Cleanup(f.cc.Close)
@@ -75,7 +75,9 @@ func newFixture(t *testing.T, opts ...fixtureOpt) *fixture {
 
 // withKeys makes the client use other credentials.
 func withKeys(ak, sk string) fixtureOpt {
-	return func(_ *sandbox.Options, c *Config) { c.AccessKey, c.SecretKey = httpapi.Secret(ak), httpapi.Secret(sk) }
+	return func(_ *scpsandbox.Options, c *Config) {
+		c.AccessKey, c.SecretKey = httpapi.Secret(ak), httpapi.Secret(sk)
+	}
 }
 
 func createReq(name string) CreateAccountRequest {

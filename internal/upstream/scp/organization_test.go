@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
 func TestGetAccount(t *testing.T) {
-	f := newFixture(t, func(o *sandbox.Options, _ *Config) { o.VisibilityDelay = 20 * time.Second })
+	f := newFixture(t, func(o *scpsandbox.Options, _ *Config) { o.VisibilityDelay = 20 * time.Second })
 	ctx := context.Background()
 	created, err := f.client.CreateAccount(ctx, createReq("team-a"))
 	if err != nil {
@@ -42,7 +42,7 @@ func TestGetAccount(t *testing.T) {
 }
 
 func TestListAndAccountsNamed(t *testing.T) {
-	f := newFixture(t, func(_ *sandbox.Options, c *Config) { c.PageSize = 2 })
+	f := newFixture(t, func(_ *scpsandbox.Options, c *Config) { c.PageSize = 2 })
 	ctx := context.Background()
 	for i := range 5 {
 		if _, err := f.client.CreateAccount(ctx, createReq(fmt.Sprintf("team-%d", i))); err != nil {
@@ -116,7 +116,7 @@ func TestMoveAccount(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	id := f.sb.CreateAccountDirect("team-a", "ou-1")
-	out, err := f.client.MoveAccount(ctx, sandbox.DefaultOrganizationID, id, "ou-2")
+	out, err := f.client.MoveAccount(ctx, scpsandbox.DefaultOrganizationID, id, "ou-2")
 	if err != nil || len(out.SuccessIDs) != 1 || out.SuccessIDs[0].SuccessID != id {
 		t.Fatalf("move: %+v %v", out, err)
 	}
@@ -129,7 +129,7 @@ func TestMoveAccount(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := f.client.MoveAccount(ctx, sandbox.DefaultOrganizationID, tc.id, tc.parent)
+			out, err := f.client.MoveAccount(ctx, scpsandbox.DefaultOrganizationID, tc.id, tc.parent)
 			e := statusOf(t, err)
 			if !errors.Is(err, ErrMoveFailed) || e.StatusCode != 200 || e.Code != tc.code || e.Message == "" {
 				t.Fatalf("error %+v", e)
@@ -154,7 +154,7 @@ func TestMoveOutcomeWithoutOurAccount(t *testing.T) {
 }
 
 func TestDeleteAccount(t *testing.T) {
-	f := newFixture(t, func(o *sandbox.Options, _ *Config) { o.ClosureDelay = time.Hour })
+	f := newFixture(t, func(o *scpsandbox.Options, _ *Config) { o.ClosureDelay = time.Hour })
 	ctx := context.Background()
 	id := f.sb.CreateAccountDirect("team-a", "ou-1")
 	if err := f.client.DeleteAccount(ctx, id); err != nil {
@@ -181,11 +181,11 @@ func TestDeleteAccount(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
-	member := func(o *sandbox.Options, _ *Config) {
-		o.Credentials = []sandbox.Credential{{AccessKey: "member-key", SecretKey: "member-secret", Forbidden: true},
-			{AccessKey: sandbox.DefaultAccessKey, SecretKey: sandbox.DefaultSecretKey}}
+	member := func(o *scpsandbox.Options, _ *Config) {
+		o.Credentials = []scpsandbox.Credential{{AccessKey: "member-key", SecretKey: "member-secret", Forbidden: true},
+			{AccessKey: scpsandbox.DefaultAccessKey, SecretKey: scpsandbox.DefaultSecretKey}}
 	}
-	stale := func(_ *sandbox.Options, c *Config) {
+	stale := func(_ *scpsandbox.Options, c *Config) {
 		c.Now = func() time.Time { return time.Now().Add(-10 * time.Minute) }
 	}
 	cases := []struct {
@@ -194,7 +194,7 @@ func TestVerify(t *testing.T) {
 		status int
 	}{
 		{"ok", nil, 0},
-		{"wrong secret", []fixtureOpt{withKeys(sandbox.DefaultAccessKey, "wrong")}, 401},
+		{"wrong secret", []fixtureOpt{withKeys(scpsandbox.DefaultAccessKey, "wrong")}, 401},
 		{"stale clock", []fixtureOpt{stale}, 401},
 		{"forbidden", []fixtureOpt{member, withKeys("member-key", "member-secret")}, 403},
 	}
@@ -212,7 +212,7 @@ func TestVerify(t *testing.T) {
 // An email is matched exactly over a listing; '@' needs escaping, so the
 // value is never sent as a filter.
 func TestAccountsWithEmail(t *testing.T) {
-	f := newFixture(t, func(_ *sandbox.Options, c *Config) { c.PageSize = 2 })
+	f := newFixture(t, func(_ *scpsandbox.Options, c *Config) { c.PageSize = 2 })
 	ctx := context.Background()
 	for _, n := range []string{"team-a", "team-b", "team-c"} {
 		if _, err := f.client.CreateAccount(ctx, createReq(n)); err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/account-operator/account-operator/internal/sandbox/fault"
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
+	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
 )
 
 const (
@@ -53,8 +53,8 @@ func TestSecretsNeverInErrors(t *testing.T) {
 
 	// The sandbox with these keys registered under another secret: 401s,
 	// plus timeouts and injected faults.
-	f := newFixture(t, withKeys(leakAK, leakSK), func(o *sandbox.Options, cfg *Config) {
-		o.Credentials = []sandbox.Credential{{AccessKey: leakAK, SecretKey: "the-real-secret"}}
+	f := newFixture(t, withKeys(leakAK, leakSK), func(o *scpsandbox.Options, cfg *Config) {
+		o.Credentials = []scpsandbox.Credential{{AccessKey: leakAK, SecretKey: "the-real-secret"}}
 		cfg.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond}
 		cfg.MaxRetries = 1
 	})

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -85,7 +85,7 @@ func TestVerify(t *testing.T) {
 // reaches the error and the status is what callers branch on.
 func TestErrorBodyFormats(t *testing.T) {
 	for _, format := range []string{"error", "message", "text"} {
-		e := newEnv(t, func(o *sandbox.Options) { o.ErrorFormat = format })
+		e := newEnv(t, func(o *vcsandbox.Options) { o.ErrorFormat = format })
 		_, err := e.client(t, adminToken, nil).GetAccount(ctxT(t), 4242)
 		var he *httpapi.Error
 		if !httpapi.IsNotFound(err) || !asHTTPError(err, &he) || he.Message != "account not found" {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	sandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
+	vcsandbox "github.com/account-operator/account-operator/internal/sandbox/vectorcharts"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -31,20 +31,20 @@ func (r *recorder) ObserveRequest(provider, op string, code int, _ time.Duration
 }
 
 type env struct {
-	sb  *sandbox.Server
+	sb  *vcsandbox.Server
 	srv *httptest.Server
 	obs *recorder
 }
 
 // newEnv starts a sandbox with fast delete jobs.
-func newEnv(t *testing.T, mod func(*sandbox.Options)) *env {
+func newEnv(t *testing.T, mod func(*vcsandbox.Options)) *env {
 	t.Helper()
-	opts := sandbox.Options{AdminTokens: []string{adminToken.Reveal()}, UserTokens: []string{userToken.Reveal()},
+	opts := vcsandbox.Options{AdminTokens: []string{adminToken.Reveal()}, UserTokens: []string{userToken.Reveal()},
 		JobPendingFor: 20 * time.Millisecond, JobRunningFor: 20 * time.Millisecond}
 	if mod != nil {
 		mod(&opts)
 	}
-	sb := sandbox.New(opts)
+	sb := vcsandbox.New(opts)
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)
 	return &env{sb: sb, srv: srv, obs: &recorder{}}
@@ -116,4 +116,4 @@ func statusOf(t *testing.T, err error) int {
 
 func asHTTPError(err error, target **httpapi.Error) bool { return errors.As(err, target) }
 
-type sandboxOptions = sandbox.Options
+type sandboxOptions = vcsandbox.Options

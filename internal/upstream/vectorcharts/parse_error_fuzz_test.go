@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
-	"github.com/account-operator/account-operator/internal/upstream/vectorcharts"
+	vcapi "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
 
 // FuzzParseError: arbitrary bytes never panic; a body that is not a JSON
@@ -21,7 +21,7 @@ func FuzzParseError(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		code, msg := vectorcharts.ParseError(body)
+		code, msg := vcapi.ParseError(body)
 		var obj map[string]any
 		if json.Unmarshal(body, &obj) != nil && (code != "" || msg != string(body)) {
 			t.Fatalf("ParseError(%q) = %q, %q; want the raw body", body, code, msg)
@@ -57,7 +57,7 @@ func FuzzParseErrorEnvelope(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gotCode, gotMsg := vectorcharts.ParseError(body)
+		gotCode, gotMsg := vcapi.ParseError(body)
 		if wantCode, wantMsg := fromJSON(t, code), fromJSON(t, message); gotCode != wantCode || gotMsg != wantMsg {
 			t.Fatalf("ParseError(%s) = %q, %q; want %q, %q", body, gotCode, gotMsg, wantCode, wantMsg)
 		}

@@ -1,0 +1,49 @@
+package vectorcharts
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/account-operator/account-operator/internal/adapter"
+	vcapi "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
+)
+
+// reissuedTokenName names tokens minted to replace a lost one, so an admin can
+// tell them apart from the account's initial token.
+const reissuedTokenName = "account-operator"
+
+// noteTokenReissued is the event recorded when a lost token is replaced. It
+// never carries the token.
+var noteTokenReissued = adapter.Note{Reason: "TokenReissued",
+	Message: "issued a new API token: the connection Secret had lost it"}
+
+// Update renames the account when the observation found name drift, and
+// issues a new API token when the connection Secret lost the one-time token.
+func (p *Adapter) Update(ctx context.Context, req *adapter.Request, obs adapter.Observation) (adapter.Update, error) {
+	id, err := accountID(req)
+	if err != nil {
+		return adapter.Update{}, err
+	}
+	if slices.Contains(obs.Drift, driftDisplayName) {
+		if _, err := p.client.EditAccount(ctx, id, req.DisplayName()); err != nil {
+			return adapter.Update{}, fmt.Errorf("rename account %d: %w", id, err)
+		}
+	}
+	if len(req.Connection[keyToken]) > 0 {
+		return adapter.Update{}, nil
+	}
+	userID, err := strconv.ParseInt(string(obs.Details[keyUserID]), 10, 64)
+	if err != nil || userID <= 0 {
+		return adapter.Update{}, fmt.Errorf("vectorcharts: observation of account %d has no user id", id)
+	}
+	// Never retried by the client: a blind retry could mint two tokens.
+	tok, err := p.client.CreateApiToken(ctx, vcapi.CreateApiTokenRequest{UserID: userID, AccountID: id,
+		Name: reissuedTokenName})
+	if err != nil {
+		return adapter.Update{}, fmt.Errorf("issue API token for account %d: %w", id, err)
+	}
+	return adapter.Update{Details: map[string][]byte{keyToken: []byte(tok.ID.Reveal())},
+		Notes: []adapter.Note{noteTokenReissued}}, nil
+}
