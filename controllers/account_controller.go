@@ -21,6 +21,7 @@ const Finalizer = "accounts.operator.dev/finalizer"
 const (
 	pendingRequeue = 3 * time.Second // async upstream work under way
 	waitRequeue    = 2 * time.Second // waiting for the provider to be verified
+	staleRequeue   = time.Second     // the cache was behind: look again once it has caught up
 )
 
 // AccountReconciler drives every Account through one state machine; what is
@@ -50,23 +51,28 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	p := &pass{a: a, before: a.Status.DeepCopy()}
 	o, err := r.step(ctx, p)
+	if p.stale {
+		// The pass saw an older Account than the stored one and did nothing:
+		// there is nothing true to report, so no status write either.
+		return ctrl.Result{RequeueAfter: staleRequeue}, nil
+	}
 	return r.report(ctx, p, o, err)
 }
 
 // step is one pass: deletion, finalizer, pause, then the lifecycle. It ends
-// with an outcome, or with an error the reporter classifies.
+// with an outcome, or with an error the reporter classifies. An Account
+// without an id gets its finalizer with the create marker (claim), once there
+// is an upstream to create it in.
 func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error) {
 	a := p.a
 	if !a.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, p)
 	}
-	if controllerutil.AddFinalizer(a, Finalizer) {
+	if a.Status.AccountID != "" && controllerutil.AddFinalizer(a, Finalizer) {
 		if err := r.Update(ctx, a); err != nil {
 			return nil, err
 		}
-		// The update answered with the object as stored, status included:
-		// as fresh as an uncached read.
-		p.before, p.fresh = a.Status.DeepCopy(), true
+		p.before = a.Status.DeepCopy()
 	}
 	if a.Annotations[v1alpha1.AnnotationPaused] == "true" {
 		o := paused("the paused annotation stops all upstream calls")
@@ -97,16 +103,6 @@ type pass struct {
 	b      *binding
 	conn   *connection
 	req    *adapter.Request
-	fresh  bool   // a.Status came from the API server in this pass, not the cache
+	stale  bool   // the claim found the cached Account older than the stored one
 	events []note // recorded by the reporter at the end of the pass
-}
-
-// persistStatus writes the status at once, for the write-ahead create marker,
-// which must be stored before the upstream call.
-func (r *AccountReconciler) persistStatus(ctx context.Context, p *pass) error {
-	if err := r.patchStatus(ctx, p.a, p.before); err != nil {
-		return err
-	}
-	p.before = p.a.Status.DeepCopy()
-	return nil
 }

@@ -21,7 +21,7 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, er
 		o := paused("deletion waits: the paused annotation stops all upstream calls")
 		return &o, nil
 	}
-	if a.Spec.DeletionPolicy == v1alpha1.DeletionOrphan || (a.Status.AccountID == "" && a.Status.PendingCreate == nil) {
+	if a.Spec.DeletionPolicy == v1alpha1.DeletionOrphan || (a.Status.AccountID == "" && !createPending(a)) {
 		if a.Status.AccountID != "" {
 			p.event("Orphaned", fmt.Sprintf("left upstream account %s in place (deletionPolicy Orphan)", a.Status.AccountID))
 		}
@@ -53,6 +53,13 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, er
 	}
 	p.event("Deleted", fmt.Sprintf("deleted upstream account %s", a.Status.AccountID))
 	return nil, r.release(ctx, a)
+}
+
+// createPending: a create may have reached the upstream without its id being
+// recorded.
+func createPending(a *v1alpha1.Account) bool {
+	_, pending := a.CreatePending()
+	return pending
 }
 
 // release removes the finalizer; the owned connection Secret goes with the Account.

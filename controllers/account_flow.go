@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
@@ -15,47 +18,86 @@ import (
 // lifecycle creates or adopts the upstream account, then observes it and
 // corrects drift.
 func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (*outcome, error) {
-	conn, err := loadConnection(ctx, r.Client, r.APIReader, p.a)
-	if err != nil {
+	if err := r.load(ctx, p); err != nil {
 		return nil, err
 	}
-	conn.writes = r.ownWrites
-	p.conn = conn
-	p.req = &adapter.Request{Account: p.a, Connection: conn.data,
-		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
-	if p.a.Status.AccountID == "" && !p.fresh {
-		if err := r.refreshStatus(ctx, p); err != nil {
-			return nil, err
-		}
-	}
 	if p.a.Status.AccountID == "" {
-		if err := r.ensureCreated(ctx, p); err != nil {
+		if err := r.ensureCreated(ctx, p); err != nil || p.stale {
 			return nil, err
 		}
 	}
 	return r.sync(ctx, p)
 }
 
-// refreshStatus reads the status from the API server before a create or adopt
-// decision: the cache can lag behind this controller's own last write, and a
-// stale view (no id yet, or a create marker already cleared after a refused
-// create) would create a second account or adopt someone else's. A pass that
-// has just added the finalizer skips it: the update answered with the stored
-// object, status included.
-func (r *AccountReconciler) refreshStatus(ctx context.Context, p *pass) error {
-	fresh := &v1alpha1.Account{}
-	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(p.a), fresh); err != nil {
+// load reads the connection Secret and builds the provider's request.
+func (r *AccountReconciler) load(ctx context.Context, p *pass) error {
+	conn, err := loadConnection(ctx, r.Client, r.APIReader, p.a)
+	if err != nil {
 		return err
 	}
-	p.a.Status = *fresh.Status.DeepCopy()
-	p.before, p.fresh = fresh.Status.DeepCopy(), true
+	conn.writes = r.ownWrites
+	p.conn = conn
+	p.req = &adapter.Request{Account: p.a, Connection: conn.data,
+		Resolve: resolver{reader: r.APIReader, namespace: p.a.Namespace}}
 	return nil
 }
 
-// ensureCreated adopts spec.externalID, or finds the account an interrupted
-// create made, or creates it behind a write-ahead marker.
+// claim writes the finalizer and the create-pending marker (none when
+// spec.externalID names the account) in one update of the Account, before any
+// create or adopt decision. The update carries the cached resourceVersion: it
+// succeeds only if the cache held the stored Account, status included (say
+// the id this controller recorded a moment ago), and then answers with it. A
+// conflict means the cache was behind: the pass ends there and looks again,
+// so no decision is ever made on a stale view, and no uncached read is needed.
+// earlier reports a marker from an earlier pass: a create may have happened.
+func (r *AccountReconciler) claim(ctx context.Context, p *pass) (earlier bool, err error) {
+	a := p.a
+	_, earlier = a.CreatePending()
+	controllerutil.AddFinalizer(a, Finalizer)
+	if !earlier && a.Spec.ExternalID == "" {
+		if a.Annotations == nil {
+			a.Annotations = map[string]string{}
+		}
+		a.Annotations[v1alpha1.AnnotationCreatePending] = time.Now().UTC().Format(time.RFC3339)
+	}
+	if err := r.Update(ctx, a); err != nil {
+		p.stale = apierrors.IsConflict(err)
+		if p.stale {
+			return false, nil
+		}
+		return false, err
+	}
+	p.before = a.Status.DeepCopy()
+	return earlier, nil
+}
+
+// unclaim removes the create-pending marker after a definitive refusal, so
+// that no later pass adopts, or a deletion deletes, an account this Account
+// did not make under that key. A merge patch of that one key cannot conflict:
+// a conflict would leave the marker in place.
+func (r *AccountReconciler) unclaim(ctx context.Context, a *v1alpha1.Account) error {
+	patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:null}}}`, v1alpha1.AnnotationCreatePending)
+	if err := r.Patch(ctx, a.DeepCopy(), client.RawPatch(types.MergePatchType, []byte(patch))); err != nil {
+		return err
+	}
+	delete(a.Annotations, v1alpha1.AnnotationCreatePending)
+	return nil
+}
+
+// ensureCreated stores what must exist before a create (prepare), claims the
+// Account, then adopts spec.externalID, or finds the account an interrupted
+// create made, or creates it.
 func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 	a := p.a
+	if a.Spec.ExternalID == "" {
+		if err := r.prepare(ctx, p); err != nil {
+			return err
+		}
+	}
+	earlier, err := r.claim(ctx, p)
+	if err != nil || p.stale {
+		return err
+	}
 	if a.Spec.ExternalID != "" {
 		if err := r.adoptionAllowed(ctx, a, p.b.object); err != nil {
 			return err
@@ -64,13 +106,13 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 		p.event("Adopted", fmt.Sprintf("adopting upstream account %s from spec.externalID", a.Spec.ExternalID))
 		return nil
 	}
-	if a.Status.PendingCreate != nil {
+	if earlier {
 		id, err := p.b.upstream.Find(ctx, p.req)
 		if err != nil {
 			return err
 		}
 		if id != "" {
-			a.Status.AccountID, a.Status.PendingCreate = id, nil
+			a.Status.AccountID = id
 			p.event("Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
 			return nil
 		}
@@ -78,29 +120,31 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 	return r.create(ctx, p)
 }
 
+// prepare stores in the connection Secret what an upstream must have fixed
+// before its create (a VectorCharts password), so a retried create uses the
+// same value. It runs before the claim: a failure here leaves no marker, and
+// on a stale view it only rewrites what the Secret holds.
+func (r *AccountReconciler) prepare(ctx context.Context, p *pass) error {
+	prep, ok := p.b.upstream.(adapter.Preparer)
+	if !ok {
+		return nil
+	}
+	data, err := prep.Prepare(ctx, p.req)
+	if err != nil {
+		return err
+	}
+	p.conn.propose(data)
+	return p.conn.save(ctx, r.Client, r.Scheme, p.a)
+}
+
 func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	a := p.a
-	if prep, ok := p.b.upstream.(adapter.Preparer); ok {
-		data, err := prep.Prepare(ctx, p.req)
-		if err != nil {
-			return err
-		}
-		p.conn.merge(data)
-		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
-			return err
-		}
-	}
-	if a.Status.PendingCreate == nil {
-		a.Status.PendingCreate = &v1alpha1.CreateMarker{
-			RequestKey: fmt.Sprintf("%s/%d", a.UID, a.Generation), StartedAt: metav1.Now()}
-		if err := r.persistStatus(ctx, p); err != nil {
-			return err
-		}
-	}
 	c, err := p.b.upstream.Create(ctx, p.req)
 	if err != nil {
 		if adapter.NothingCreated(err) {
-			a.Status.PendingCreate = nil // a definitive refusal: nothing was created
+			if uerr := r.unclaim(ctx, a); uerr != nil {
+				return uerr
+			}
 		}
 		return err
 	}
@@ -110,7 +154,7 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
 		return err
 	}
-	a.Status.AccountID, a.Status.JobID, a.Status.PendingCreate = c.ID, c.JobID, nil
+	a.Status.AccountID, a.Status.JobID = c.ID, c.JobID
 	if c.State != "" {
 		a.Status.State = c.State
 	}

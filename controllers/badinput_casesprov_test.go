@@ -133,7 +133,8 @@ func accountRuntimeCases() []badCase {
 				e.account("ccm", func(a *v1alpha1.Account) { a.Spec.ProviderRef = clusterRef(e) })
 			}},
 		{name: "connection-secret-conflict", object: "spec.connectionSecret.name naming a Secret the Account does not own",
-			want: stall(v1alpha1.ReasonSecretConflict, `spec.connectionSecret: Secret "taken" exists and is not owned by this Account`),
+			want:             stall(v1alpha1.ReasonSecretConflict, `spec.connectionSecret: Secret "taken" exists and is not owned by this Account`),
+			foundAfterCreate: true,
 			setup: func(e *caseEnv) {
 				e.good("ccm")
 				e.secret("taken", map[string]string{"note": "someone else's"})

@@ -83,8 +83,10 @@ fails when this file differs from what it saw. Refresh after an intended change:
 
 Each runtime case also proves, for all cases at once:
 
-- no upstream create call for an input that is invalid locally; when the upstream's answer is the
-  bad part, at most one create per reconcile the backoff allows (controller-runtime waits 5ms·2^k
+- no upstream create call for an input that is invalid locally, except exactly one where the input
+  shows only when the connection Secret is written (a foreign Secret of that name: for CCM and SCP
+  the Secret is created after the upstream account, without a read first); when the upstream's
+  answer is the bad part, at most one create per reconcile the backoff allows (controller-runtime waits 5ms·2^k
   before the k-th retry, so elapsed T allows 1 + log2(T/5ms + 1) reconciles, or 1 + T/d with a
   Retry-After of d, plus a few watch-triggered ones);
 - no further apiserver write from the manager once the case is stopped (no status rewritten in a loop);

@@ -213,7 +213,9 @@ func (e *caseEnv) checkCalls() []string {
 	bound := reconcileBound(time.Since(e.start), e.c.retryAfter)
 	var out []string
 	switch {
-	case !e.c.upstreamBad && creates != 0:
+	case e.c.foundAfterCreate && creates != 1:
+		out = append(out, fmt.Sprintf("%s: %d upstream creates, want the one that precedes the stop", e.c.name, creates))
+	case !e.c.upstreamBad && !e.c.foundAfterCreate && creates != 0:
 		out = append(out, fmt.Sprintf("%s: %d upstream creates for a locally invalid input", e.c.name, creates))
 	case creates > bound:
 		out = append(out, fmt.Sprintf("%s: %d creates, the backoff allows %d", e.c.name, creates, bound))

@@ -58,6 +58,10 @@ type badCase struct {
 	// bounded by the backoff; otherwise the input is local and no create may
 	// reach the upstream.
 	upstreamBad bool
+	// foundAfterCreate: a local input the operator sees only when it writes
+	// the connection Secret, which for CCM and SCP follows the create (the
+	// Secret is not read first): one create, then the stop.
+	foundAfterCreate bool
 	// retryAfter is the Retry-After the case's upstream sends, if any: it
 	// replaces the exponential backoff in the bound.
 	retryAfter int

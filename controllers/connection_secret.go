@@ -25,38 +25,57 @@ const ManagedByValue = "account-operator"
 // connection is the Account's connection Secret as read at the start of a
 // reconcile, and what it should become.
 type connection struct {
-	secret *corev1.Secret // nil: does not exist yet
-	data   map[string][]byte
-	writes *ownWrites // notes each write, so its watch event is not a change
+	secret *corev1.Secret    // as stored; nil: not in the cache, so not known to exist
+	data   map[string][]byte // what it should hold; providers read it as Request.Connection
+	learnt map[string]bool   // keys of data from upstream answers in this pass
+	// uncached reads a Secret of that name when creating it finds one: the
+	// cache holds only Secrets with the operator's label.
+	uncached client.Reader
+	writes   *ownWrites // notes each write, so its watch event is not a change
 }
 
 // loadConnection reads the connection Secret from the cache, which holds only
-// Secrets with the operator's label; a miss is confirmed with an uncached read,
-// so a foreign Secret of the same name is seen. A Secret of that name that this
-// Account does not control is a conflict, never overwritten.
+// Secrets with the operator's label. A miss is not confirmed: save creates the
+// Secret and reads it only when the create answers AlreadyExists, so the
+// common path costs no read of the API server. A Secret of that name that
+// this Account does not control is a conflict, never overwritten.
 func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1alpha1.Account) (*connection, error) {
+	c := &connection{data: map[string][]byte{}, learnt: map[string]bool{}, uncached: uncached}
 	var s corev1.Secret
-	key := client.ObjectKey{Namespace: a.Namespace, Name: a.ConnectionSecretName()}
-	err := cached.Get(ctx, key, &s)
+	err := cached.Get(ctx, client.ObjectKey{Namespace: a.Namespace, Name: a.ConnectionSecretName()}, &s)
 	if apierrors.IsNotFound(err) {
-		err = uncached.Get(ctx, key, &s)
-	}
-	if apierrors.IsNotFound(err) {
-		return &connection{data: map[string][]byte{}}, nil
+		return c, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !metav1.IsControlledBy(&s, a) {
-		return nil, adapter.Terminalf(v1alpha1.ReasonSecretConflict,
-			"spec.connectionSecret: Secret %q exists and is not owned by this Account", s.Name)
-	}
-	return &connection{secret: &s, data: maps.Clone(s.Data)}, nil
+	return c, c.use(&s, a)
 }
 
-// merge adds details over the current data.
+// use takes s as the stored Secret, if this Account controls it.
+func (c *connection) use(s *corev1.Secret, a *v1alpha1.Account) error {
+	if !metav1.IsControlledBy(s, a) {
+		return adapter.Terminalf(v1alpha1.ReasonSecretConflict,
+			"spec.connectionSecret: Secret %q exists and is not owned by this Account", s.Name)
+	}
+	c.secret = s
+	maps.Copy(c.data, s.Data)
+	return nil
+}
+
+// merge adds details from an upstream answer over the current data.
 func (c *connection) merge(details map[string][]byte) {
 	for k, v := range details {
+		if len(v) > 0 {
+			c.data[k], c.learnt[k] = v, true
+		}
+	}
+}
+
+// propose adds data chosen before a create (a generated password): a value
+// the Secret turns out to hold already wins over it (rebase).
+func (c *connection) propose(data map[string][]byte) {
+	for k, v := range data {
 		if len(v) > 0 {
 			c.data[k] = v
 		}
@@ -64,7 +83,10 @@ func (c *connection) merge(details map[string][]byte) {
 }
 
 // save writes the Secret when its data, labels or annotations differ; a
-// Secret that is already right costs no write.
+// Secret that is already right costs no write. One the cache did not show is
+// created; if it exists after all (a foreign one, or this Account's that the
+// cache has not seen yet or that lost its label), it is read once and, if
+// this Account controls it, updated.
 func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime.Scheme, a *v1alpha1.Account) error {
 	want := desiredSecret(a, c.data)
 	if err := controllerutil.SetControllerReference(a, want, scheme); err != nil {
@@ -72,12 +94,45 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 	}
 	if c.secret == nil {
 		c.writes.record(want)
-		if err := cl.Create(ctx, want); err != nil {
+		switch err := cl.Create(ctx, want); {
+		case err == nil:
+			c.secret = want
+			return nil
+		case !apierrors.IsAlreadyExists(err):
 			return err
 		}
-		c.secret = want
-		return nil
+		if err := c.rebase(ctx, a); err != nil {
+			return err
+		}
+		want = desiredSecret(a, c.data)
 	}
+	return c.update(ctx, cl, want)
+}
+
+// rebase reads the stored Secret after a create found it: what it holds is
+// the base, what this pass learnt from the upstream goes over it, and a
+// proposed value only fills a key it lacks. The map is refilled in place,
+// since the provider's request shares it.
+func (c *connection) rebase(ctx context.Context, a *v1alpha1.Account) error {
+	var s corev1.Secret
+	if err := c.uncached.Get(ctx, client.ObjectKey{Namespace: a.Namespace, Name: a.ConnectionSecretName()}, &s); err != nil {
+		return err
+	}
+	mine := maps.Clone(c.data)
+	clear(c.data)
+	if err := c.use(&s, a); err != nil {
+		return err
+	}
+	for k, v := range mine {
+		if c.learnt[k] || len(c.data[k]) == 0 {
+			c.data[k] = v
+		}
+	}
+	return nil
+}
+
+// update writes want over the stored Secret unless it holds it already.
+func (c *connection) update(ctx context.Context, cl client.Client, want *corev1.Secret) error {
 	if maps.EqualFunc(c.secret.Data, want.Data, bytesEqual) &&
 		subset(want.Labels, c.secret.Labels) && subset(want.Annotations, c.secret.Annotations) {
 		return nil

@@ -41,7 +41,8 @@ var _ = Describe("Account lifecycle", func() {
 				Expect(got.Status.AccountID).NotTo(BeEmpty())
 				Expect(got.Status.State).NotTo(BeEmpty())
 				Expect(got.Status.ConnectionSecretName).To(Equal("main-account"))
-				Expect(got.Status.PendingCreate).To(BeNil())
+				_, marked := got.CreatePending()
+				Expect(marked).To(BeTrue(), "the create marker is written before the create and stays, inert once the id is recorded")
 				Expect(got.Finalizers).To(ContainElement("accounts.operator.dev/finalizer"))
 				for _, c := range []string{v1alpha1.ConditionSynced} {
 					waitCondition(a, c, metav1.ConditionTrue, "")

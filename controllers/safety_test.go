@@ -62,7 +62,7 @@ var _ = Describe("Crash safety", func() {
 		Eventually(func() int {
 			n := 0
 			for _, a := range accounts {
-				if getAccount(a).Status.PendingCreate != nil {
+				if _, marked := getAccount(a).CreatePending(); marked {
 					n++
 				}
 			}

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -12,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -43,7 +45,7 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+			predicate.GenerationChangedPredicate{}, annotationsChanged()))).
 		Owns(&corev1.Secret{}, builder.WithPredicates(r.ownWrites.othersChanges())).
 		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue),
 			builder.WithPredicates(providerUsabilityChanged())).
@@ -56,6 +58,24 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 		WithOptions(opts).
 		Named("account").
 		Complete(r)
+}
+
+// annotationsChanged passes a change of an Account's annotations other than
+// the create-pending marker, which only this controller writes, in the pass
+// that goes on to create.
+func annotationsChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		if e.ObjectOld == nil || e.ObjectNew == nil {
+			return false
+		}
+		return !maps.Equal(userAnnotations(e.ObjectOld), userAnnotations(e.ObjectNew))
+	}}
+}
+
+func userAnnotations(o client.Object) map[string]string {
+	out := maps.Clone(o.GetAnnotations())
+	delete(out, v1alpha1.AnnotationCreatePending)
+	return out
 }
 
 // byIndex maps an object to the Accounts whose index holds value(obj).

@@ -148,6 +148,7 @@ func startManager() {
 	registry = prometheus.NewRegistry()
 	mgrCfg := rest.CopyConfig(cfg)
 	mgrCfg.Wrap(expiry.wrap)
+	mgrCfg.Wrap(requests.wrap)
 	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controllers.CacheOptions(nil),
@@ -186,13 +187,27 @@ func countingClient(c *rest.Config, o client.Options) (client.Client, error) {
 	}
 	count := func(obj client.Object) { writes.add(obj.GetNamespace()) }
 	return interceptor.NewClient(base, interceptor.Funcs{
+		Get: func(ctx context.Context, cl client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if stale.read(key, obj) {
+				return nil
+			}
+			return cl.Get(ctx, key, obj, opts...)
+		},
 		Create: func(ctx context.Context, cl client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
 			count(obj)
 			return cl.Create(ctx, obj, opts...)
 		},
+		// An update that stores nothing is no write: the claim of a pass
+		// that retries a create changes nothing and answers with the same
+		// resourceVersion; it only proves the cache current.
 		Update: func(ctx context.Context, cl client.WithWatch, obj client.Object, opts ...client.UpdateOption) error {
-			count(obj)
-			return cl.Update(ctx, obj, opts...)
+			rv := obj.GetResourceVersion()
+			err := cl.Update(ctx, obj, opts...)
+			if err == nil && obj.GetResourceVersion() != rv {
+				count(obj)
+			}
+			stale.updated(obj, err)
+			return err
 		},
 		Patch: func(ctx context.Context, cl client.WithWatch, obj client.Object, p client.Patch, opts ...client.PatchOption) error {
 			count(obj)

@@ -1,6 +1,8 @@
 package v1alpha1
 
 import (
+	"time"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -98,17 +100,25 @@ type AccountSpec struct {
 	VectorCharts *VectorChartsAccountSpec `json:"vectorCharts,omitempty"`
 }
 
-// CreateMarker is the write-ahead record of a create request: persisted before
-// the upstream call, so that a create whose response was lost is found and
-// adopted instead of repeated.
-type CreateMarker struct {
-	// requestKey identifies the create attempt: the upstream's unique key
-	// (CCM name, SCP name, VectorCharts username) it was made with.
-	// +required
-	RequestKey string `json:"requestKey"`
-	// startedAt is when the create was first attempted.
-	// +required
-	StartedAt metav1.Time `json:"startedAt"`
+// AnnotationCreatePending is the write-ahead record of a create, as
+// crossplane-runtime keeps it: the time of the first attempt (RFC 3339),
+// written with the finalizer in one optimistic update of the Account before
+// the operator creates an upstream account. While status.accountID is empty it
+// says that a create may have reached the upstream, so the next pass looks the
+// account up by its unique key and adopts it instead of creating a second
+// one, and a deletion looks for it too. Once the id is recorded it has no
+// effect (removing it would cost a write). A definitive refusal removes it.
+const AnnotationCreatePending = "accounts.operator.dev/create-pending"
+
+// CreatePending reports whether the Account carries the create-pending
+// marker, and since when (the zero time if the value is not a time).
+func (a *Account) CreatePending() (since time.Time, pending bool) {
+	v, ok := a.Annotations[AnnotationCreatePending]
+	if !ok {
+		return time.Time{}, false
+	}
+	t, _ := time.Parse(time.RFC3339, v)
+	return t, true
 }
 
 // DriftStatus is the bookkeeping of upstream updates for one generation of
@@ -157,9 +167,6 @@ type AccountStatus struct {
 	// connectionSecretName is the Secret holding the account's outputs.
 	// +optional
 	ConnectionSecretName string `json:"connectionSecretName,omitempty"`
-	// pendingCreate is set while a create may be in flight upstream.
-	// +optional
-	PendingCreate *CreateMarker `json:"pendingCreate,omitempty"`
 	// drift records the upstream updates whose effect did not show, so that a
 	// field the upstream normalises or ignores is reported instead of written
 	// on every poll.

@@ -38,11 +38,11 @@ const (
 // needed is the minimal ClusterRole: every grant the controllers use, with the
 // code that uses it.
 var needed = map[grant]need{
-	{api, "accounts", "get"}: {"AccountReconciler.refreshStatus reads the Account uncached before a create or adopt decision " +
-		"in a pass that has not just written it (here: the retry after a failed CCM create)", true},
 	{api, "accounts", "list"}:   {"the manager's informer for Accounts (For) lists first; " + streamed, false},
 	{api, "accounts", "watch"}:  {"the manager's informer for Accounts", true},
-	{api, "accounts", "update"}: {"adding and removing the finalizer (r.Update in step and release)", true},
+	{api, "accounts", "update"}: {"the finalizer with the create-pending marker (claim), removing the finalizer (release)", true},
+	{api, "accounts", "patch"}: {"unclaim removes the create-pending marker after a definitive refusal of a create; " +
+		"the run's refused create is transient (503), which keeps the marker", false},
 	{api, "accounts/status", "patch"}: {
 		"patchStatus writes the status subresource with a merge patch", true},
 	{api, "accounts/finalizers", "update"}: {"the connection Secret's controller reference sets blockOwnerDeletion; " +

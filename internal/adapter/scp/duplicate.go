@@ -85,10 +85,8 @@ func takenMessage(field, name string, req *adapter.Request, holder scpapi.Accoun
 // markerTime is when the current create was first attempted (the
 // write-ahead marker), or the zero time.
 func markerTime(req *adapter.Request) time.Time {
-	if m := req.Account.Status.PendingCreate; m != nil {
-		return m.StartedAt.Time
-	}
-	return time.Time{}
+	since, _ := req.Account.CreatePending()
+	return since
 }
 
 // withinGrace reports whether since is set and the provisioning grace period

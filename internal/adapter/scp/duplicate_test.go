@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
 	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
@@ -18,7 +16,7 @@ import (
 // withMarker gives the Account the write-ahead marker the controller
 // persists before a create, started at t.
 func withMarker(a *v1alpha1.Account, t time.Time) *v1alpha1.Account {
-	a.Status.PendingCreate = &v1alpha1.CreateMarker{RequestKey: "uid/1", StartedAt: metav1.NewTime(t)}
+	a.Annotations = map[string]string{v1alpha1.AnnotationCreatePending: t.UTC().Format(time.RFC3339)}
 	return a
 }
 
