@@ -65,7 +65,7 @@ var _ = Describe("Account lifecycle", func() {
 				a := newAccount(u, ns, "change")
 				Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
 				a = waitReady(a)
-				before := o.faults().Calls()[o.changeOp]
+				before := o.changeCalls(a.Status.AccountID)
 				o.change(a)
 				Expect(k8sClient.Update(rootCtx, a)).To(Succeed())
 				Eventually(func() bool {
@@ -73,7 +73,7 @@ var _ = Describe("Account lifecycle", func() {
 					return ok && o.changed(r, a)
 				}).Should(BeTrue())
 				waitReady(a)
-				Consistently(func() int { return o.faults().Calls()[o.changeOp] - before },
+				Consistently(func() int { return o.changeCalls(a.Status.AccountID) - before },
 					time.Second).Should(Equal(1))
 			})
 

@@ -10,6 +10,14 @@ import (
 // remote is an upstream account as the sandbox holds it.
 type remote struct{ ID, Name, Key, Parent string }
 
+// changeCalls counts the upstream calls that apply a change to account id.
+func (o sandboxOps) changeCalls(id string) int {
+	if o.changes != nil {
+		return o.changes(id)
+	}
+	return o.faults().Calls()[o.changeOp]
+}
+
 // sandboxOps gives the specs one view of the three sandboxes.
 type sandboxOps struct {
 	faults    func() *fault.Injector
@@ -23,7 +31,10 @@ type sandboxOps struct {
 	// changed reports whether the upstream shows it.
 	change   func(a *v1alpha1.Account)
 	changeOp string
-	changed  func(r remote, a *v1alpha1.Account) bool
+	// changes counts changeOp calls for one account, where the sandbox can
+	// tell (other specs' Accounts share it); nil: count every call.
+	changes func(id string) int
+	changed func(r remote, a *v1alpha1.Account) bool
 	// drift changes the upstream behind the operator's back.
 	drift func(r remote)
 }
@@ -43,6 +54,7 @@ var ops = map[string]sandboxOps{
 		recovered: []string{"accountID", "defaultGroupID", "marketplaceGroupID"},
 		change:    func(a *v1alpha1.Account) { a.Spec.DisplayName = "renamed-" + a.Name },
 		changeOp:  "UpdateAccount",
+		changes:   func(id string) int { return ccmSandbox.AccountUpdates(id) },
 		changed:   func(r remote, a *v1alpha1.Account) bool { return r.Name == "renamed-"+a.Name },
 		drift:     func(r remote) { ccmSandbox.SetAccountName(r.ID, "drifted-"+r.ID) },
 	},
