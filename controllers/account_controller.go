@@ -51,11 +51,6 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	p := &pass{a: a, before: a.Status.DeepCopy()}
 	o, err := r.step(ctx, p)
-	if p.stale {
-		// The pass saw an older Account than the stored one and did nothing:
-		// there is nothing true to report, so no status write either.
-		return ctrl.Result{RequeueAfter: staleRequeue}, nil
-	}
 	return r.report(ctx, p, o, err)
 }
 

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
@@ -86,11 +87,9 @@ func TestPassWithHungUpstreamEndsAtDeadline(t *testing.T) {
 func controllerOptionsWith(o Options, r reconcile.Reconciler) controller.Options {
 	opts := controllerOptions(o)
 	opts.Reconciler = r
-	opts.SkipNameValidation = ptr(true)
+	opts.SkipNameValidation = ptr.To(true)
 	return opts
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // hungProviderReconciler verifies a CCM ClusterAccountProvider at url with an
 // HTTP client that would wait an hour for each request.

@@ -3,10 +3,10 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
 // Bounds of status.probe, as the CRD enforces them.
@@ -45,7 +46,7 @@ func (r *ProviderReconciler) probe(ctx context.Context, p v1alpha1.ProviderObjec
 		checks = pr.Probe(ctx)
 	}
 	st := probeStatus(checks)
-	st.RequestedAt, st.Time = requestedAt, ptrTo(metav1.Now())
+	st.RequestedAt, st.Time = requestedAt, ptr.To(metav1.Now())
 	p.ProviderStatus().Probe = st
 	log.FromContext(ctx).Info("Probe ran", "passed", st.Passed, "checks", len(st.Checks))
 }
@@ -65,28 +66,14 @@ func probeStatus(checks []adapter.ProbeCheck) *v1alpha1.ProbeStatus {
 		case c.Detail != "":
 			result = v1alpha1.ProbeDiffers
 		}
-		st.Checks = append(st.Checks, v1alpha1.ProbeCheck{Name: truncateRunes(c.Name, 64), Result: result,
-			Message: truncateRunes(c.Detail, maxProbeMessage)})
+		st.Checks = append(st.Checks, v1alpha1.ProbeCheck{Name: bounded(c.Name, 64), Result: result,
+			Message: bounded(c.Detail, maxProbeMessage)})
 	}
 	if len(checks) == 0 {
 		st.Passed = false
 	}
 	return st
 }
-
-// truncateRunes cuts s to at most n bytes on a rune boundary.
-func truncateRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func ptrTo[T any](v T) *T { return &v }
 
 // probePredicate passes a provider update whose probe annotation changed.
 func probePredicate() predicate.Funcs {
@@ -121,3 +108,6 @@ func readyOf(o client.Object) string {
 	}
 	return string(c.Status) + "/" + c.Reason + "/" + c.Message + "/" + fmt.Sprint(c.ObservedGeneration)
 }
+
+// bounded is s within n bytes, "…" included, as the CRD bounds it.
+func bounded(s string, n int) string { return httpapi.TruncateTo(s, n-len("…")) }

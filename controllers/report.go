@@ -28,6 +28,11 @@ func (p *pass) warning(reason, msg string) { p.events = append(p.events, note{tr
 // conditions, its events, the metrics, the status write and the requeue. A
 // pass ends with an outcome, or with an error classified here once.
 func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err error) (ctrl.Result, error) {
+	if p.stale {
+		// The pass saw an older Account than the stored one and did nothing:
+		// there is nothing true to report, so no status write either.
+		return ctrl.Result{RequeueAfter: staleRequeue}, nil
+	}
 	a := p.a
 	if err != nil {
 		o = failureOutcome(err)

@@ -31,10 +31,10 @@ var _ = Describe("No update loop", func() {
 		got := waitCondition(a, v1alpha1.ConditionSynced, metav1.ConditionFalse, v1alpha1.ReasonUpdateNotApplied)
 		Expect(got.Status.Drift).NotTo(BeNil())
 		Expect(got.Status.Drift.NotApplied).To(Equal([]string{"spec.ccm.azureCVMPCRPriority"}))
-		c := findCondition(got, v1alpha1.ConditionSynced)
+		c := findCond(got.Status.Conditions, v1alpha1.ConditionSynced)
 		Expect(c.Message).To(ContainSubstring("spec.ccm.azureCVMPCRPriority"))
-		Expect(findCondition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue), "still usable")
-		Expect(findCondition(got, v1alpha1.ConditionStalled).Status).To(Equal(metav1.ConditionFalse))
+		Expect(findCond(got.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue), "still usable")
+		Expect(findCond(got.Status.Conditions, v1alpha1.ConditionStalled).Status).To(Equal(metav1.ConditionFalse))
 
 		id := got.Status.AccountID
 		writes := ccmSandbox.AccountUpdates(id) // this account's: other specs' Accounts share the sandbox
@@ -56,16 +56,6 @@ var _ = Describe("No update loop", func() {
 		Eventually(func() error { return k8sClient.Get(rootCtx, client.ObjectKeyFromObject(p), p) }).ShouldNot(Succeed())
 	})
 })
-
-func findCondition(a *v1alpha1.Account, t string) metav1.Condition {
-	for _, c := range a.Status.Conditions {
-		if c.Type == t {
-			return c
-		}
-	}
-	Fail("no condition " + t)
-	return metav1.Condition{}
-}
 
 func count(list []string, s string) int {
 	n := 0

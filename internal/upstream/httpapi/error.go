@@ -78,12 +78,16 @@ func Retryable(err error) bool {
 }
 
 // Truncate shortens s to the message bound, on a rune boundary.
-func Truncate(s string) string {
+func Truncate(s string) string { return TruncateTo(s, maxMessage) }
+
+// TruncateTo trims s and shortens it to at most n bytes, on a rune boundary,
+// marking a cut with "…" (three bytes more).
+func TruncateTo(s string, n int) string {
 	s = strings.TrimSpace(s)
-	if len(s) <= maxMessage {
+	if len(s) <= n {
 		return s
 	}
-	cut := maxMessage
+	cut := n
 	for cut > 0 && !utf8RuneStart(s[cut]) {
 		cut--
 	}
