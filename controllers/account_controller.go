@@ -63,8 +63,9 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 	if !a.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, p)
 	}
+	orig := a.DeepCopy()
 	if a.Status.AccountID != "" && controllerutil.AddFinalizer(a, Finalizer) {
-		if err := r.Update(ctx, a); err != nil {
+		if err := r.patchMeta(ctx, a, orig); err != nil {
 			return nil, err
 		}
 		p.before = a.Status.DeepCopy()
@@ -79,6 +80,15 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 	}
 	p.b = b
 	return r.lifecycle(ctx, p)
+}
+
+// patchMeta writes the metadata a pass changed since orig (finalizers,
+// annotations) as a merge patch that carries orig's resourceVersion: a stale
+// view conflicts instead of overwriting, and the spec, which a read-modify-
+// write through the Go types would rewrite (empty strings left out), is never
+// sent, so the user's field manager keeps it.
+func (r *AccountReconciler) patchMeta(ctx context.Context, a, orig *v1alpha1.Account) error {
+	return r.Patch(ctx, a, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
 }
 
 // patchStatus writes the status subresource once, and only when it changed.

@@ -64,8 +64,9 @@ func createPending(a *v1alpha1.Account) bool {
 
 // release removes the finalizer; the owned connection Secret goes with the Account.
 func (r *AccountReconciler) release(ctx context.Context, a *v1alpha1.Account) error {
+	orig := a.DeepCopy()
 	if controllerutil.RemoveFinalizer(a, Finalizer) {
-		return r.Update(ctx, a)
+		return r.patchMeta(ctx, a, orig)
 	}
 	return nil
 }

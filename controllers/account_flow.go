@@ -43,15 +43,17 @@ func (r *AccountReconciler) load(ctx context.Context, p *pass) error {
 }
 
 // claim writes the finalizer and the create-pending marker (none when
-// spec.externalID names the account) in one update of the Account, before any
-// create or adopt decision. The update carries the cached resourceVersion: it
-// succeeds only if the cache held the stored Account, status included (say
-// the id this controller recorded a moment ago), and then answers with it. A
+// spec.externalID names the account) in one patch of the Account, before any
+// create or adopt decision. The patch carries the cached resourceVersion, even
+// when it changes nothing: it succeeds only if the cache held the stored
+// Account, status included (say the id this controller recorded a moment
+// ago), and then answers with it. A
 // conflict means the cache was behind: the pass ends there and looks again,
 // so no decision is ever made on a stale view, and no uncached read is needed.
 // earlier reports a marker from an earlier pass: a create may have happened.
 func (r *AccountReconciler) claim(ctx context.Context, p *pass) (earlier bool, err error) {
 	a := p.a
+	orig := a.DeepCopy()
 	_, earlier = a.CreatePending()
 	controllerutil.AddFinalizer(a, Finalizer)
 	if !earlier && a.Spec.ExternalID == "" {
@@ -60,7 +62,7 @@ func (r *AccountReconciler) claim(ctx context.Context, p *pass) (earlier bool, e
 		}
 		a.Annotations[v1alpha1.AnnotationCreatePending] = time.Now().UTC().Format(time.RFC3339)
 	}
-	if err := r.Update(ctx, a); err != nil {
+	if err := r.patchMeta(ctx, a, orig); err != nil {
 		p.stale = apierrors.IsConflict(err)
 		if p.stale {
 			return false, nil

@@ -12,9 +12,12 @@ import (
 	. "github.com/onsi/gomega"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/controllers"
 )
 
 // The create path: the finalizer and the create marker go in one optimistic
@@ -229,3 +232,44 @@ func namespaceOf(path string) string {
 func ownerRefs(a *v1alpha1.Account) []metav1.OwnerReference {
 	return []metav1.OwnerReference{*metav1.NewControllerRef(a, v1alpha1.GroupVersion.WithKind("Account"))}
 }
+
+// A user's Account applied server-side, as kubectl and GitOps tools do, with
+// fields the Go types leave out when empty. The operator's writes of the
+// Account's metadata (finalizer, create marker) must not touch its spec: a
+// read-modify-write of the whole object would drop them, change the spec
+// under the user, and bump its generation.
+var _ = Describe("Metadata writes of an applied Account", func() {
+	It("leave the applied spec as the user wrote it, and own no field of it", func() {
+		u := upstreams["ccm"]
+		ns := newNamespace(nil)
+		namespacedProvider(u, ns)
+		a := newAccount(u, ns, "applied")
+		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(a)
+		Expect(err).NotTo(HaveOccurred())
+		applied := &unstructured.Unstructured{Object: obj}
+		applied.SetGroupVersionKind(v1alpha1.GroupVersion.WithKind("Account"))
+		unstructured.RemoveNestedField(applied.Object, "status")
+		unstructured.RemoveNestedField(applied.Object, "metadata", "creationTimestamp")
+		Expect(unstructured.SetNestedField(applied.Object, "", "spec", "externalID")).To(Succeed())
+		Expect(k8sClient.Apply(rootCtx, client.ApplyConfigurationFromUnstructured(applied.DeepCopy()),
+			client.FieldOwner("user"))).To(Succeed())
+		want := &unstructured.Unstructured{}
+		want.SetGroupVersionKind(applied.GroupVersionKind())
+		Expect(k8sClient.Get(rootCtx, client.ObjectKeyFromObject(a), want)).To(Succeed())
+		Expect(want.Object["spec"]).To(HaveKeyWithValue("externalID", ""))
+
+		got := waitReady(a)
+		Expect(got.Finalizers).To(ContainElement(controllers.Finalizer))
+		after := want.DeepCopy()
+		Expect(k8sClient.Get(rootCtx, client.ObjectKeyFromObject(a), after)).To(Succeed())
+		Expect(after.Object["spec"]).To(Equal(want.Object["spec"]))
+		Expect(after.GetGeneration()).To(Equal(want.GetGeneration()))
+		for _, m := range after.GetManagedFields() {
+			if m.Manager != "user" && m.Subresource == "" {
+				Expect(string(m.FieldsV1.Raw)).NotTo(ContainSubstring(`"f:spec"`), "manager %s", m.Manager)
+			}
+		}
+		Expect(k8sClient.Apply(rootCtx, client.ApplyConfigurationFromUnstructured(applied.DeepCopy()),
+			client.FieldOwner("user"))).To(Succeed(), "the user applies again without a conflict")
+	})
+})

@@ -198,21 +198,21 @@ func countingClient(c *rest.Config, o client.Options) (client.Client, error) {
 			count(obj)
 			return cl.Create(ctx, obj, opts...)
 		},
-		// An update that stores nothing is no write: the claim of a pass
+		Update: func(ctx context.Context, cl client.WithWatch, obj client.Object, opts ...client.UpdateOption) error {
+			count(obj)
+			return cl.Update(ctx, obj, opts...)
+		},
+		// A patch that stores nothing is no write: the claim of a pass
 		// that retries a create changes nothing and answers with the same
 		// resourceVersion; it only proves the cache current.
-		Update: func(ctx context.Context, cl client.WithWatch, obj client.Object, opts ...client.UpdateOption) error {
+		Patch: func(ctx context.Context, cl client.WithWatch, obj client.Object, p client.Patch, opts ...client.PatchOption) error {
 			rv := obj.GetResourceVersion()
-			err := cl.Update(ctx, obj, opts...)
+			err := cl.Patch(ctx, obj, p, opts...)
 			if err == nil && obj.GetResourceVersion() != rv {
 				count(obj)
 			}
 			stale.updated(obj, err)
 			return err
-		},
-		Patch: func(ctx context.Context, cl client.WithWatch, obj client.Object, p client.Patch, opts ...client.PatchOption) error {
-			count(obj)
-			return cl.Patch(ctx, obj, p, opts...)
 		},
 		Delete: func(ctx context.Context, cl client.WithWatch, obj client.Object, opts ...client.DeleteOption) error {
 			count(obj)

@@ -37,8 +37,10 @@ func userApply(u *unstructured.Unstructured) error {
 		client.FieldOwner("user"))
 }
 
-// The operator writes its finalizer with a typed read-modify-write of the whole Account. Every
-// field a user may leave out must survive that round trip through the Go types unchanged: a
+// The operator patches only an Account's metadata (controllers: "Metadata writes of an applied
+// Account"), but Go clients of the API (tools, scripts, tests) write it with a typed
+// read-modify-write of the whole Account. Every field a user may leave out must survive that
+// round trip through the Go types unchanged: a
 // `require2FA: false` added by Go would change the user's atomic authConfigs list, bump the
 // generation, and take the list over from the user's field manager, so that the user's next
 // apply is refused with a conflict.
