@@ -29,6 +29,7 @@ import (
 type options struct {
 	metrics          metricsendpoint.Options
 	probeAddr        string
+	pprofAddr        string
 	leaderElect      bool
 	leaderElectionNS string
 	shutdownTimeout  time.Duration
@@ -47,6 +48,8 @@ func main() {
 	o.metrics.BindFlags(flag.CommandLine)
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081",
 		"Address the health and readiness probes bind to.")
+	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "",
+		"Address the Go profiler (net/http/pprof) binds to, e.g. 127.0.0.1:6060; empty: off.")
 	flag.BoolVar(&o.leaderElect, "leader-elect", false,
 		"Enable leader election, so only one replica reconciles at a time.")
 	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
@@ -101,6 +104,7 @@ func run(o options) error {
 		Cache:                   controllers.CacheOptions(splitList(o.namespaces)),
 		Metrics:                 metricsOpts,
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "account-operator.accounts.operator.dev",
 		LeaderElectionNamespace: o.leaderElectionNS,

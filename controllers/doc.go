@@ -12,7 +12,7 @@
 // The RBAC markers below are the operator's whole ClusterRole: least privilege
 // for what the controllers read and write.
 //
-// +kubebuilder:rbac:groups=accounts.operator.dev,resources=accounts,verbs=list;watch;update;patch
+// +kubebuilder:rbac:groups=accounts.operator.dev,resources=accounts,verbs=list;watch;patch
 // +kubebuilder:rbac:groups=accounts.operator.dev,resources=accountproviders;clusteraccountproviders,verbs=list;watch
 // +kubebuilder:rbac:groups=accounts.operator.dev,resources=accounts/status,verbs=patch
 // +kubebuilder:rbac:groups=accounts.operator.dev,resources=accountproviders/status;clusteraccountproviders/status,verbs=update

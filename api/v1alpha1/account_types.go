@@ -102,7 +102,7 @@ type AccountSpec struct {
 
 // AnnotationCreatePending is the write-ahead record of a create, as
 // crossplane-runtime keeps it: the time of the first attempt (RFC 3339),
-// written with the finalizer in one optimistic update of the Account before
+// written with the finalizer in one optimistic metadata patch of the Account before
 // the operator creates an upstream account. While status.accountID is empty it
 // says that a create may have reached the upstream, so the next pass looks the
 // account up by its unique key and adopts it instead of creating a second

@@ -40,9 +40,8 @@ const (
 var needed = map[grant]need{
 	{api, "accounts", "list"}:   {"the manager's informer for Accounts (For) lists first; " + streamed, false},
 	{api, "accounts", "watch"}:  {"the manager's informer for Accounts", true},
-	{api, "accounts", "update"}: {"the finalizer with the create-pending marker (claim), removing the finalizer (release)", true},
-	{api, "accounts", "patch"}: {"unclaim removes the create-pending marker after a definitive refusal of a create; " +
-		"the run's refused create is transient (503), which keeps the marker", false},
+	{api, "accounts", "patch"}: {"patchMeta: the finalizer with the create-pending marker (claim, an optimistic merge patch), " +
+		"removing the finalizer (release); unclaim removes the marker after a definitive refusal", true},
 	{api, "accounts/status", "patch"}: {
 		"patchStatus writes the status subresource with a merge patch", true},
 	{api, "accounts/finalizers", "update"}: {"the connection Secret's controller reference sets blockOwnerDeletion; " +
