@@ -38,8 +38,8 @@ const (
 // needed is the minimal ClusterRole: every grant the controllers use, with the
 // code that uses it.
 var needed = map[grant]need{
-	{api, "accounts", "list"}:   {"the manager's informer for Accounts (For) lists first; " + streamed, false},
-	{api, "accounts", "watch"}:  {"the manager's informer for Accounts", true},
+	{api, "accounts", "list"}:  {"the manager's informer for Accounts (For) lists first; " + streamed, false},
+	{api, "accounts", "watch"}: {"the manager's informer for Accounts", true},
 	{api, "accounts", "patch"}: {"patchMeta: the finalizer with the create-pending marker (claim, an optimistic merge patch), " +
 		"removing the finalizer (release); unclaim removes the marker after a definitive refusal", true},
 	{api, "accounts/status", "patch"}: {
