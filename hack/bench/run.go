@@ -59,6 +59,9 @@ func run(ctx context.Context, c config) (*results, error) {
 	res.Settings.ManagerArgs, res.Settings.UnrelatedSecrets = managerFlags(c), c.unrelated
 	fmt.Printf("Main run: N=%d, upstream latency %s ± %s\n", c.n, c.latency, c.jitter)
 	err := mainRun(ctx, c, res)
+	if res.Floor.Writes == 0 { // nothing measured: no table of zeros
+		return nil, err
+	}
 	if err == nil {
 		err = curve(ctx, c, res)
 	}
