@@ -25,7 +25,7 @@ const (
 )
 
 // AccountReconciler drives every Account through one state machine; what is
-// specific to an upstream lives behind provider.Provider.
+// specific to an upstream lives behind adapter.Upstream.
 type AccountReconciler struct {
 	client.Client
 	APIReader           client.Reader // uncached reads of referenced Secrets and ConfigMaps

@@ -23,7 +23,7 @@ type Metrics struct {
 	accounts *prometheus.Desc
 
 	mu    sync.Mutex
-	ready map[types.NamespacedName][2]string // provider, ready
+	ready map[types.NamespacedName][2]string // upstream, ready
 }
 
 // NewMetrics registers the metrics with reg.
@@ -31,15 +31,15 @@ func NewMetrics(reg prometheus.Registerer, kinds adapter.Set) *Metrics {
 	m := &Metrics{
 		kinds: kinds,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "account_operator_upstream_requests_total",
-			Help: "Upstream HTTP requests by provider, operation and status code (0: no response)."},
-			[]string{"provider", "operation", "code"}),
+			Help: "Upstream HTTP requests by kind of upstream (ccm, scp, vectorCharts), operation and status code (0: no response)."},
+			[]string{"upstream", "operation", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "account_operator_upstream_request_duration_seconds",
 			Help: "Upstream HTTP request latency.", Buckets: prometheus.DefBuckets},
-			[]string{"provider", "operation"}),
+			[]string{"upstream", "operation"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "account_operator_reconcile_errors_total",
 			Help: "Account reconciles that ended in an error or a stall, by reason."}, []string{"reason"}),
 		accounts: prometheus.NewDesc("account_operator_accounts",
-			"Accounts by provider and Ready status.", []string{"provider", "ready"}, nil),
+			"Accounts by kind of upstream (ccm, scp, vectorCharts) and Ready status.", []string{"upstream", "ready"}, nil),
 		ready: map[types.NamespacedName][2]string{},
 	}
 	reg.MustRegister(m.requests, m.latency, m.errors, m)
@@ -47,12 +47,12 @@ func NewMetrics(reg prometheus.Registerer, kinds adapter.Set) *Metrics {
 }
 
 // ObserveRequest implements httpapi.Observer.
-func (m *Metrics) ObserveRequest(prov, op string, code int, d time.Duration) {
+func (m *Metrics) ObserveRequest(upstream, op string, code int, d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.requests.WithLabelValues(prov, op, strconv.Itoa(code)).Inc()
-	m.latency.WithLabelValues(prov, op).Observe(d.Seconds())
+	m.requests.WithLabelValues(upstream, op, strconv.Itoa(code)).Inc()
+	m.latency.WithLabelValues(upstream, op).Observe(d.Seconds())
 }
 
 // observeAccount records an Account's Ready state and any failure.

@@ -38,7 +38,7 @@ func hasLabels(m *dto.Metric, want map[string]string) bool {
 }
 
 var _ = Describe("Metrics", func() {
-	It("counts Ready Accounts by provider and upstream requests by provider and code", func() {
+	It("counts Ready Accounts by upstream and upstream requests by upstream and code", func() {
 		ns := newNamespace(nil)
 		for _, name := range []string{"ccm", "scp", "vectorCharts"} {
 			namespacedProvider(upstreams[name], ns)
@@ -47,10 +47,10 @@ var _ = Describe("Metrics", func() {
 			Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
 			waitReady(a)
 			Eventually(func() float64 {
-				return metricValue("account_operator_accounts", map[string]string{"provider": name, "ready": "True"})
+				return metricValue("account_operator_accounts", map[string]string{"upstream": name, "ready": "True"})
 			}).Should(BeNumerically(">=", 1), name)
 			Expect(metricValue("account_operator_upstream_requests_total",
-				map[string]string{"provider": name, "operation": "CreateAccount"})).To(BeNumerically(">=", 1), name)
+				map[string]string{"upstream": name, "operation": "CreateAccount"})).To(BeNumerically(">=", 1), name)
 		}
 	})
 })

@@ -20,7 +20,7 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// Registry builds and caches one Provider per provider object and credentials
+// Registry builds and caches one adapter.Upstream per provider object and credentials
 // version, shared by every Account that uses it, with one rate limiter each.
 type Registry struct {
 	Kinds    adapter.Set

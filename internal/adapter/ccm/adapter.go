@@ -49,7 +49,7 @@ func (p *Adapter) Create(ctx context.Context, req *adapter.Request) (adapter.Cre
 		return adapter.Creation{}, p.createError(ctx, d.name, err)
 	}
 	if a.AcctID == "" { // not terminal: the account may exist, and Find adopts it
-		return adapter.Creation{}, &httpapi.Error{Provider: ccmapi.Provider, Operation: "CreateAccount",
+		return adapter.Creation{}, &httpapi.Error{Upstream: ccmapi.Upstream, Operation: "CreateAccount",
 			StatusCode: http.StatusOK, Err: fmt.Errorf("response has no acct_id")}
 	}
 	var ids []string

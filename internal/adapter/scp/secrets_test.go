@@ -13,7 +13,7 @@ import (
 
 const wrongSecretKey = "Wrong-Secret-Key-Sentinel-4242"
 
-// errorsOfEveryCall runs every Provider method and returns the errors.
+// errorsOfEveryCall runs every Adapter method and returns the errors.
 func errorsOfEveryCall(t *testing.T, p adapter.Upstream, id string) []error {
 	t.Helper()
 	ctx := context.Background()

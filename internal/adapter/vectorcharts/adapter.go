@@ -93,7 +93,7 @@ func (p *Adapter) Create(ctx context.Context, req *adapter.Request) (adapter.Cre
 	if res.Account.ID <= 0 || res.User.ID <= 0 {
 		// Not terminal: the account may exist, and the create marker's lookup
 		// by username adopts it on the retry.
-		return adapter.Creation{}, &httpapi.Error{Provider: "vectorCharts", Operation: "CreateAccount",
+		return adapter.Creation{}, &httpapi.Error{Upstream: vcapi.Upstream, Operation: "CreateAccount",
 			StatusCode: http.StatusOK, Err: fmt.Errorf("response has no account or user id")}
 	}
 	details := map[string][]byte{

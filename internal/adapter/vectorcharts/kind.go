@@ -14,7 +14,7 @@ import (
 	vcapi "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
 
-// Name is the provider key.
+// Name is the kind of upstream, as named in metrics and errors.
 const Name = "vectorCharts"
 
 // credentialKey is the credentials Secret key holding the admin API token.

@@ -111,12 +111,12 @@ func (c *Client) find(ctx context.Context, match func(*Account) bool) (*Account,
 		}
 		last := page.Items[len(page.Items)-1].AcctID
 		if last == prev || last == "" {
-			return nil, &httpapi.Error{Provider: Provider, Operation: "ListAccounts",
+			return nil, &httpapi.Error{Upstream: Upstream, Operation: "ListAccounts",
 				Err: fmt.Errorf("paging made no progress")}
 		}
 		prev = last
 	}
-	return nil, &httpapi.Error{Provider: Provider, Operation: "ListAccounts",
+	return nil, &httpapi.Error{Upstream: Upstream, Operation: "ListAccounts",
 		Err: fmt.Errorf("more than %d pages of accounts", maxPages)}
 }
 

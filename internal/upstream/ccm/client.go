@@ -22,8 +22,8 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// Provider is the provider key used in errors and metrics.
-const Provider = "ccm"
+// Upstream is the kind of upstream, as named in errors and metrics.
+const Upstream = "ccm"
 
 // Config is what a Client is built from.
 type Config struct {
@@ -92,7 +92,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: &cfg}
 	c.base = strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/") + "/" + strings.Trim(cfg.PathPrefix, "/")
-	c.api = httpapi.New(httpapi.Config{Provider: Provider, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer,
+	c.api = httpapi.New(httpapi.Config{Upstream: Upstream, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer,
 		MaxRetries: cfg.MaxRetries, BaseDelay: cfg.BaseDelay, MaxDelay: cfg.MaxDelay,
 		ParseError: ParseError, Secrets: c.secrets})
 	return c, nil
@@ -155,7 +155,7 @@ func (c *Client) do(ctx context.Context, cl call) (*httpapi.Response, error) {
 	if cl.body != nil {
 		var err error
 		if payload, err = json.Marshal(cl.body); err != nil {
-			return nil, &httpapi.Error{Provider: Provider, Operation: cl.op, Err: err}
+			return nil, &httpapi.Error{Upstream: Upstream, Operation: cl.op, Err: err}
 		}
 	}
 	if cl.noAuth {

@@ -92,7 +92,7 @@ func (f *flight) wait(ctx context.Context) (*session, error) {
 	case <-f.done:
 		return f.s, f.err
 	case <-ctx.Done():
-		return nil, &httpapi.Error{Provider: Provider, Operation: "Login", Err: ctx.Err()}
+		return nil, &httpapi.Error{Upstream: Upstream, Operation: "Login", Err: ctx.Err()}
 	}
 }
 
@@ -136,7 +136,7 @@ func (c *Client) loginRaw(ctx context.Context) (*session, *httpapi.Response, err
 		return nil, nil, err
 	}
 	if out.AccessToken.Empty() {
-		return nil, nil, &httpapi.Error{Provider: Provider, Operation: "Login", StatusCode: resp.StatusCode,
+		return nil, nil, &httpapi.Error{Upstream: Upstream, Operation: "Login", StatusCode: resp.StatusCode,
 			Message: "response has no access_token"}
 	}
 	s := &session{token: out.AccessToken}

@@ -29,7 +29,7 @@ type ErrorParser func(body []byte) (code, message string)
 
 // Config is what every upstream client is built from.
 type Config struct {
-	Provider   string
+	Upstream   string
 	HTTPClient *http.Client // nil: NewHTTPClient(30s, nil)
 	Observer   Observer     // nil: none
 	MaxRetries int          // retries of idempotent calls; default 3
@@ -98,7 +98,7 @@ type Response struct {
 // Decode unmarshals the body into v, reporting a malformed body as an Error.
 func (c *Client) Decode(op string, r *Response, v any) error {
 	if err := json.Unmarshal(r.Body, v); err != nil {
-		return &Error{Provider: c.cfg.Provider, Operation: op, StatusCode: r.StatusCode,
+		return &Error{Upstream: c.cfg.Upstream, Operation: op, StatusCode: r.StatusCode,
 			Err: fmt.Errorf("malformed response body: %w", err)}
 	}
 	return nil
@@ -134,19 +134,19 @@ func (c *Client) delay(attempt int, err error) time.Duration {
 func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
 	hreq, err := req.Build(ctx)
 	if err != nil {
-		return nil, &Error{Provider: c.cfg.Provider, Operation: req.Operation, Err: err}
+		return nil, &Error{Upstream: c.cfg.Upstream, Operation: req.Operation, Err: err}
 	}
 	start := time.Now()
 	hresp, err := c.cfg.HTTPClient.Do(hreq)
 	if err != nil {
 		c.observe(req.Operation, 0, start)
-		return nil, &Error{Provider: c.cfg.Provider, Operation: req.Operation, Err: stripURL(err)}
+		return nil, &Error{Upstream: c.cfg.Upstream, Operation: req.Operation, Err: stripURL(err)}
 	}
 	defer func() { _ = hresp.Body.Close() }()
 	body, rerr := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
 	c.observe(req.Operation, hresp.StatusCode, start)
 	if rerr != nil {
-		return nil, &Error{Provider: c.cfg.Provider, Operation: req.Operation, StatusCode: hresp.StatusCode, Err: rerr}
+		return nil, &Error{Upstream: c.cfg.Upstream, Operation: req.Operation, StatusCode: hresp.StatusCode, Err: rerr}
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, c.statusError(req, hresp, body)
@@ -155,7 +155,7 @@ func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
 }
 
 func (c *Client) statusError(req Request, hresp *http.Response, body []byte) *Error {
-	e := &Error{Provider: c.cfg.Provider, Operation: req.Operation, StatusCode: hresp.StatusCode,
+	e := &Error{Upstream: c.cfg.Upstream, Operation: req.Operation, StatusCode: hresp.StatusCode,
 		RetryAfter: ParseRetryAfter(hresp.Header.Get("Retry-After"), time.Now())}
 	code, msg := "", string(body)
 	if c.cfg.ParseError != nil {
@@ -172,7 +172,7 @@ func (c *Client) statusError(req Request, hresp *http.Response, body []byte) *Er
 
 func (c *Client) observe(op string, code int, start time.Time) {
 	if c.cfg.Observer != nil {
-		c.cfg.Observer.ObserveRequest(c.cfg.Provider, op, code, time.Since(start))
+		c.cfg.Observer.ObserveRequest(c.cfg.Upstream, op, code, time.Since(start))
 	}
 }
 

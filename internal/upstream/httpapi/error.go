@@ -15,7 +15,7 @@ const maxMessage = 256
 // Error is a failed upstream call. It never carries request bodies, headers or
 // secret values; the upstream message is truncated and scrubbed.
 type Error struct {
-	Provider   string        // ccm, scp, vectorCharts
+	Upstream   string        // ccm, scp, vectorCharts
 	Operation  string        // e.g. CreateAccount
 	StatusCode int           // 0 when no HTTP response arrived
 	Code       string        // upstream error code, when the body carries one
@@ -26,7 +26,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s", e.Provider, e.Operation)
+	fmt.Fprintf(&b, "%s %s", e.Upstream, e.Operation)
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
 	}

@@ -40,7 +40,7 @@ func FuzzStatusError(f *testing.F) {
 			}
 			return "", string(b)
 		}
-		c := httpapi.New(httpapi.Config{Provider: "p", HTTPClient: &http.Client{Transport: cannedBody{st, body}},
+		c := httpapi.New(httpapi.Config{Upstream: "p", HTTPClient: &http.Client{Transport: cannedBody{st, body}},
 			MaxRetries: -1, ParseError: parse,
 			Secrets: func() []httpapi.Secret { return []httpapi.Secret{httpapi.Secret(secret)} }})
 		_, err := c.Do(context.Background(), httpapi.Request{Operation: "Op",

@@ -71,7 +71,7 @@ func TestDoRetriesOnlyIdempotentCalls(t *testing.T) {
 		_, _ = w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	c := New(Config{Provider: "test", BaseDelay: time.Millisecond,
+	c := New(Config{Upstream: "test", BaseDelay: time.Millisecond,
 		Secrets: func() []Secret { return []Secret{"secret-value"} }})
 	build := func(ctx context.Context) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
@@ -101,7 +101,7 @@ func TestRequestSecretsAreRemovedBeforeTheCut(t *testing.T) {
 		http.Error(w, body, http.StatusBadRequest)
 	}))
 	defer srv.Close()
-	c := New(Config{Provider: "test"})
+	c := New(Config{Upstream: "test"})
 	_, err := c.Do(context.Background(), Request{Operation: "Create", Secrets: []Secret{secret},
 		Build: func(ctx context.Context) (*http.Request, error) {
 			return http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)

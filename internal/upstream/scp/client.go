@@ -17,8 +17,8 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// Provider is the provider key used in errors and metrics.
-const Provider = "scp"
+// Upstream is the kind of upstream, as named in errors and metrics.
+const Upstream = "scp"
 
 // Scp-Api-Version values, pinned per service: without the header the server
 // uses its newest CURRENT version, which would change under us.
@@ -86,7 +86,7 @@ func New(cfg Config) (*Client, error) {
 		c.now = time.Now
 	}
 	c.http = httpapi.New(httpapi.Config{
-		Provider: Provider, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer,
+		Upstream: Upstream, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer,
 		MaxRetries: cfg.MaxRetries, BaseDelay: cfg.BaseDelay, MaxDelay: cfg.MaxDelay,
 		ParseError: parseError,
 		Secrets:    func() []httpapi.Secret { return []httpapi.Secret{c.accessKey, c.secretKey} },

@@ -123,7 +123,7 @@ type obs struct {
 func (o *obs) ObserveRequest(provider, op string, code int, _ time.Duration) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if provider == Provider {
+	if provider == Upstream {
 		o.got = append(o.got, observation{op, code})
 	}
 }

@@ -80,6 +80,6 @@ func pickAssignment(list []BaselineAssignment, accountID string) (*BaselineAssig
 
 // malformed reports a 2xx body that parsed but lacks what the call needs.
 func malformed(op string, resp *httpapi.Response, what string) error {
-	return &httpapi.Error{Provider: Provider, Operation: op, StatusCode: resp.StatusCode,
+	return &httpapi.Error{Upstream: Upstream, Operation: op, StatusCode: resp.StatusCode,
 		Err: fmt.Errorf("malformed response body: %w", errors.New(what))}
 }

@@ -156,7 +156,7 @@ func (c *Client) MoveAccount(ctx context.Context, organizationID, accountID, par
 func (c *Client) moveOutcome(op string, resp *httpapi.Response, out *MoveAccountResponse, accountID string) error {
 	for _, f := range out.FailedIDs {
 		if f.FailedID == accountID {
-			return &httpapi.Error{Provider: Provider, Operation: op, StatusCode: resp.StatusCode,
+			return &httpapi.Error{Upstream: Upstream, Operation: op, StatusCode: resp.StatusCode,
 				Code: c.scrub(f.ErrorCode), Message: c.scrub(f.FailedCaused), Err: ErrMoveFailed}
 		}
 	}
@@ -165,7 +165,7 @@ func (c *Client) moveOutcome(op string, resp *httpapi.Response, out *MoveAccount
 			return nil
 		}
 	}
-	return &httpapi.Error{Provider: Provider, Operation: op, StatusCode: resp.StatusCode,
+	return &httpapi.Error{Upstream: Upstream, Operation: op, StatusCode: resp.StatusCode,
 		Message: "account not listed in success_ids", Err: ErrMoveFailed}
 }
 

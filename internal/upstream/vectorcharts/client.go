@@ -18,8 +18,8 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
-// Provider is the provider key used in errors and metrics.
-const Provider = "vectorCharts"
+// Upstream is the kind of upstream, as named in errors and metrics.
+const Upstream = "vectorCharts"
 
 // apiPath is where every Portal API v1 endpoint lives.
 const apiPath = "/api/portal/v1"
@@ -68,7 +68,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{base: base, token: cfg.Token}
 	c.http = httpapi.New(httpapi.Config{
-		Provider: Provider, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer,
+		Upstream: Upstream, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer,
 		MaxRetries: cfg.MaxRetries, BaseDelay: cfg.BaseDelay, MaxDelay: cfg.MaxDelay,
 		ParseError: ParseError,
 		Secrets:    func() []httpapi.Secret { return []httpapi.Secret{c.token} },
@@ -131,7 +131,7 @@ func (c *Client) do(ctx context.Context, op, path string, q url.Values) (*httpap
 func (c *Client) post(ctx context.Context, op, path string, idempotent bool, body, out any, secrets ...httpapi.Secret) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
-		return &httpapi.Error{Provider: Provider, Operation: op, Err: err}
+		return &httpapi.Error{Upstream: Upstream, Operation: op, Err: err}
 	}
 	target := c.base + path
 	resp, err := c.http.Do(ctx, httpapi.Request{Operation: op, Idempotent: idempotent, Secrets: secrets,
