@@ -13,7 +13,8 @@ import (
 // parse time, naming the flag.
 func vcFlags(fs *flag.FlagSet) *vcsandbox.Variants {
 	v := &vcsandbox.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
-		RepeatDelete: vcsandbox.RepeatDeleteNewJob, DeleteJobNames: vcsandbox.JobNamesAccountID}
+		RepeatDelete: vcsandbox.RepeatDeleteNewJob, DeleteJobNames: vcsandbox.JobNamesAccountID,
+		DeletedAccounts: vcsandbox.DeletedAccountsGone}
 	fs.StringVar(&v.DeleteJobType, "vectorcharts-delete-job-type", v.DeleteJobType,
 		"jobType of the VectorCharts delete job (the vendor's word is not public)")
 	fs.Func("vectorcharts-repeat-delete", fmt.Sprintf("what VectorCharts deleteAccount answers while the account's "+
@@ -22,6 +23,9 @@ func vcFlags(fs *flag.FlagSet) *vcsandbox.Variants {
 	fs.Func("vectorcharts-delete-job-names", fmt.Sprintf("how a VectorCharts delete job names its account: %s "+
 		"(default %s)", strings.Join(vcsandbox.JobNamesValues, "|"), v.DeleteJobNames),
 		oneOf(&v.DeleteJobNames, vcsandbox.JobNamesValues))
+	fs.Func("vectorcharts-deleted-accounts", fmt.Sprintf("what VectorCharts getAccount answers once the account's "+
+		"delete job completed: %s (default %s)", strings.Join(vcsandbox.DeletedValues, "|"), v.DeletedAccounts),
+		oneOf(&v.DeletedAccounts, vcsandbox.DeletedValues))
 	return v
 }
 

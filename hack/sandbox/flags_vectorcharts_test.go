@@ -15,16 +15,19 @@ func TestVectorChartsVariantFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if *c.vcVariants != (vcsandbox.Variants{DeleteJobType: "ACCOUNT_CLEANUP",
-		RepeatDelete: vcsandbox.RepeatDeleteNewJob, DeleteJobNames: vcsandbox.JobNamesAccountID}) {
+		RepeatDelete: vcsandbox.RepeatDeleteNewJob, DeleteJobNames: vcsandbox.JobNamesAccountID,
+		DeletedAccounts: vcsandbox.DeletedAccountsGone}) {
 		t.Fatalf("defaults = %+v", *c.vcVariants)
 	}
 	c, err = parseFlags([]string{"-vectorcharts-delete-job-type", "purge", "-vectorcharts-repeat-delete", "404",
-		"-vectorcharts-delete-job-names", "none"}, io.Discard)
+		"-vectorcharts-delete-job-names", "none", "-vectorcharts-deleted-accounts", "readable"}, io.Discard)
 	if err != nil || *c.vcVariants != (vcsandbox.Variants{DeleteJobType: "purge",
-		RepeatDelete: vcsandbox.RepeatDelete404, DeleteJobNames: vcsandbox.JobNamesNone}) {
+		RepeatDelete: vcsandbox.RepeatDelete404, DeleteJobNames: vcsandbox.JobNamesNone,
+		DeletedAccounts: vcsandbox.DeletedAccountsReadable}) {
 		t.Fatalf("parsed = %+v, %v", c.vcVariants, err)
 	}
-	for _, bad := range [][]string{{"-vectorcharts-repeat-delete", "409"}, {"-vectorcharts-delete-job-names", "both"}} {
+	for _, bad := range [][]string{{"-vectorcharts-repeat-delete", "409"}, {"-vectorcharts-delete-job-names", "both"},
+		{"-vectorcharts-deleted-accounts", "soft"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: err = %v, want one naming the flag", bad, err)
 		}

@@ -25,9 +25,9 @@ type failure struct {
 }
 
 // Delete removes the account; getAccount answering 404 is the proof it is
-// gone. Until then the delete job is followed by the id deleteAccount
-// returned, kept in status.jobID, never by its undocumented type word: while
-// it is pending or running, Delete waits. A job that ended with the account
+// gone, or else the delete job, followed by the id deleteAccount returned
+// (kept in status.jobID, never found by its undocumented type word), having
+// completed. While the job is pending or running, Delete waits. A job that ended with the account
 // still there (failed, cancelled) or is no longer listed is reported and
 // deleteAccount sent again: at once the first time, then at most once per
 // poll interval, never in a hot loop.
@@ -59,6 +59,13 @@ func (p *Adapter) Delete(ctx context.Context, req *adapter.Request) (bool, error
 		return false, fmt.Errorf("find delete job %s: %w", st.JobID, jobErr)
 	case found && job.Active():
 		return false, nil
+	case found && job.Completed():
+		// The job deleteAccount started for this account says it is done:
+		// a portal that keeps deleted accounts readable never answers 404,
+		// and sending deleteAccount again would start job after job.
+		st.JobID = ""
+		p.redeletes.forget(id)
+		return true, nil
 	case st.JobID != "":
 		return p.redelete(ctx, req, id, failure{reason: v1alpha1.ReasonDeleteJobFailed, note: ended(st.JobID, job, found, id)})
 	}

@@ -304,3 +304,28 @@ func TestDeleteDoneWhileJobsUnreadable(t *testing.T) {
 		t.Fatalf("Delete once the account is gone: %v, %v", done, err)
 	}
 }
+
+// TestDeleteEndsWithTheCompletedJob: a portal that keeps a deleted account
+// readable (getAccount 200 after its delete job completed) never answers 404;
+// the completed job deleteAccount started is then the proof, and the delete
+// is done with exactly one deleteAccount, not one job after another.
+func TestDeleteEndsWithTheCompletedJob(t *testing.T) {
+	for _, v := range []string{vcsandbox.DeletedAccountsGone, vcsandbox.DeletedAccountsReadable} {
+		t.Run(v, func(t *testing.T) {
+			e := newEnvWith(t, func(o *vcsandbox.Options) { o.Variants.DeletedAccounts = v })
+			c := e.created(t, newRequest(newAccount("soft", "soft@x.io"), resolver{}))
+			req := existing(c.ID, "soft@x.io")
+			ps := e.deletePasses(t, req, 200, nil)
+			if len(reasons(ps)) != 0 {
+				t.Errorf("passes = %+v: want waits without reports, then done", ps)
+			}
+			if n := e.calls("DeleteAccount"); n != 1 {
+				t.Errorf("DeleteAccount calls = %d, want 1", n)
+			}
+			_, kept := e.sb.AccountByUsername("soft@x.io")
+			if kept != (v == vcsandbox.DeletedAccountsReadable) || req.Account.Status.JobID != "" {
+				t.Errorf("account still readable upstream: %v; status.jobID %q", kept, req.Account.Status.JobID)
+			}
+		})
+	}
+}

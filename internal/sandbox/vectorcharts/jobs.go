@@ -126,7 +126,9 @@ func (s *Server) finishJob(j *job, now time.Time) {
 		j.log(now, j.endAs)
 		return
 	}
-	if j.target != 0 && !s.st.removeAccount(j.target) {
+	if j.target != 0 && s.opts.Variants.DeletedAccounts == DeletedAccountsReadable {
+		j.log(now, "account kept readable")
+	} else if j.target != 0 && !s.st.removeAccount(j.target) {
 		j.log(now, "nothing left to remove")
 	}
 	j.JobState, j.PercentComplete = JobCompleted, 100

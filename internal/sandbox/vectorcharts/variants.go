@@ -20,7 +20,17 @@ type Variants struct {
 	// meaning of a job's accountId and parameters is undocumented. One of
 	// JobNames*.
 	DeleteJobNames string `json:"deleteJobNames,omitempty"`
+	// DeletedAccounts is what getAccount answers once the account's delete
+	// job completed: the reference assumes 404, which the vendor does not
+	// state. One of DeletedAccounts*.
+	DeletedAccounts string `json:"deletedAccounts,omitempty"`
 }
+
+// DeletedAccounts values.
+const (
+	DeletedAccountsGone     = "gone"     // getAccount 404 once the job completed (default)
+	DeletedAccountsReadable = "readable" // the completed job leaves the account readable (200)
+)
 
 // RepeatDelete values. The vendor documents 400 only for a malformed request
 // or the caller's own account, and 404 only for an account already gone; an
@@ -44,6 +54,7 @@ const (
 var (
 	RepeatDeleteValues = []string{RepeatDeleteNewJob, RepeatDeleteSameJob, RepeatDelete400, RepeatDelete404}
 	JobNamesValues     = []string{JobNamesAccountID, JobNamesParameters, JobNamesNone}
+	DeletedValues      = []string{DeletedAccountsGone, DeletedAccountsReadable}
 )
 
 func (v *Variants) defaults() {
@@ -56,6 +67,9 @@ func (v *Variants) defaults() {
 	if v.DeleteJobNames == "" {
 		v.DeleteJobNames = JobNamesAccountID
 	}
+	if v.DeletedAccounts == "" {
+		v.DeletedAccounts = DeletedAccountsGone
+	}
 }
 
 // Check reports a value no switch accepts.
@@ -65,6 +79,9 @@ func (v Variants) Check() error {
 	}
 	if v.DeleteJobNames != "" && !slices.Contains(JobNamesValues, v.DeleteJobNames) {
 		return fmt.Errorf("DeleteJobNames %q: want one of %v", v.DeleteJobNames, JobNamesValues)
+	}
+	if v.DeletedAccounts != "" && !slices.Contains(DeletedValues, v.DeletedAccounts) {
+		return fmt.Errorf("DeletedAccounts %q: want one of %v", v.DeletedAccounts, DeletedValues)
 	}
 	return nil
 }

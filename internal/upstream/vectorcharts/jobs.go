@@ -36,7 +36,12 @@ type Job struct {
 	Parameters json.RawMessage `json:"parameters"`
 }
 
-// Active reports whether the job is still pending or running.
+// Completed reports whether the job ended successfully.
+func (j Job) Completed() bool {
+	return strings.EqualFold(j.JobState, JobCompleted)
+}
+
+// Active reports whether the job is pending or running.
 func (j Job) Active() bool {
 	return strings.EqualFold(j.JobState, JobPending) || strings.EqualFold(j.JobState, JobRunning)
 }
