@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"maps"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -35,7 +36,9 @@ func (r *AccountReconciler) publish(ctx context.Context, p *pass) error {
 // (keyed by the published names). It is read from the cache, which holds only
 // ConfigMaps with the operator's label; a create that finds one reads it
 // uncached once. One this Account does not control is a conflict, never
-// overwritten.
+// overwritten, unless an earlier Account of the same name controls it: that
+// one is gone (names are unique), its ConfigMap only waits for the garbage
+// collector, and holds nothing secret, so it is taken over at once.
 func (r *AccountReconciler) publishConfigMap(ctx context.Context, a *v1alpha1.Account, data map[string][]byte) error {
 	name := a.ConnectionConfigMapName()
 	if name == "" {
@@ -58,19 +61,32 @@ func (r *AccountReconciler) publishConfigMap(ctx context.Context, a *v1alpha1.Ac
 	if err != nil {
 		return err
 	}
-	if !metav1.IsControlledBy(&have, a) {
+	takeOver := !metav1.IsControlledBy(&have, a)
+	if takeOver && !earlierIncarnation(&have, a) {
 		return adapter.Terminalf(v1alpha1.ReasonConfigMapConflict,
 			"spec.connectionConfigMap: ConfigMap %q exists and is not owned by this Account", name)
 	}
-	if maps.Equal(have.Data, want.Data) && subset(want.Labels, have.Labels) && subset(want.Annotations, have.Annotations) {
+	if !takeOver && maps.Equal(have.Data, want.Data) && subset(want.Labels, have.Labels) && subset(want.Annotations, have.Annotations) {
 		return nil
 	}
 	updated := have.DeepCopy()
+	if takeOver {
+		updated.OwnerReferences = append(slices.DeleteFunc(updated.OwnerReferences,
+			func(r metav1.OwnerReference) bool { return r.Controller != nil && *r.Controller }), want.OwnerReferences...)
+	}
 	updated.Data = want.Data
 	updated.Labels = mergeStrings(updated.Labels, want.Labels)
 	updated.Annotations = mergeStrings(updated.Annotations, want.Annotations)
 	r.ownWrites.record(updated)
 	return r.Update(ctx, updated)
+}
+
+// earlierIncarnation: o's controller is an Account of a's name that is not a,
+// so a deleted one.
+func earlierIncarnation(o metav1.Object, a *v1alpha1.Account) bool {
+	ref := metav1.GetControllerOf(o)
+	return ref != nil && ref.Kind == "Account" && ref.APIVersion == v1alpha1.GroupVersion.String() &&
+		ref.Name == a.Name && ref.UID != a.UID
 }
 
 // desiredConfigMap holds the non-secret outputs in data and the state.

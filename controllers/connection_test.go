@@ -31,6 +31,7 @@ var _ = Describe("Connection Secret retention", func() {
 		u := upstreams["vectorCharts"]
 		first := newAccount(u, ns, "keeper")
 		first.Spec.DeletionPolicy = v1alpha1.DeletionOrphan
+		first.Spec.ConnectionConfigMap = &v1alpha1.ConnectionConfigMapSpec{}
 		Expect(k8sClient.Create(rootCtx, first)).To(Succeed())
 		first = waitReady(first)
 		kept := connectionSecret(first).Data
@@ -47,8 +48,15 @@ var _ = Describe("Connection Secret retention", func() {
 		again := newAccount(u, ns, "keeper")
 		again.Spec.ExternalID = id
 		again.Spec.VectorCharts.Username = first.Spec.VectorCharts.Username
+		again.Spec.ConnectionConfigMap = &v1alpha1.ConnectionConfigMapSpec{}
 		Expect(k8sClient.Create(rootCtx, again)).To(Succeed())
 		again = waitReady(again)
+		// envtest runs no garbage collector: the first Account's ConfigMap
+		// is still there, and is taken over (it holds nothing secret).
+		var cm corev1.ConfigMap
+		Expect(k8sClient.Get(rootCtx, client.ObjectKey{Namespace: ns, Name: again.ConnectionConfigMapName()}, &cm)).To(Succeed())
+		Expect(metav1.IsControlledBy(&cm, again)).To(BeTrue())
+		Expect(cm.OwnerReferences).To(HaveLen(1))
 		s = connectionSecret(again)
 		Expect(metav1.IsControlledBy(s, again)).To(BeTrue(), "taken back: owned by the adopting Account")
 		Expect(s.Annotations).NotTo(HaveKey(v1alpha1.AnnotationRetainedFrom))
