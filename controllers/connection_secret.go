@@ -120,9 +120,10 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 }
 
 // secretWriteError classifies a refused write of the connection Secret: one
-// the apiserver finds invalid (a kubernetes.io/basic-auth type without a
-// username or password key) needs a spec change; anything else is retried.
-// The apiserver's message names keys, never values.
+// the apiserver finds invalid needs a spec change (admission already refuses
+// the shapes known to be invalid, such as kubernetes.io/basic-auth without a
+// username or password key); anything else is retried. The apiserver's
+// message names keys, never values.
 func secretWriteError(err error) error {
 	if apierrors.IsInvalid(err) {
 		return adapter.Terminal(v1alpha1.ReasonInvalidSpec,
@@ -159,8 +160,8 @@ func (c *connection) rebase(ctx context.Context, a *v1alpha1.Account) error {
 func (c *connection) update(ctx context.Context, cl client.Client, want *corev1.Secret) error {
 	if c.secret.Type != want.Type {
 		return adapter.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.connectionSecret.type: Secret %q has type %s, not %s, "+
-			"and a Secret's type cannot change: set spec.connectionSecret.name to a new name, or delete the Secret",
-			c.secret.Name, c.secret.Type, want.Type)
+			"and a Secret's type cannot change: apply this Account again with spec.connectionSecret.type %s to use it, "+
+			"or delete the Secret", c.secret.Name, c.secret.Type, want.Type, c.secret.Type)
 	}
 	if !c.takeBack && secretUpToDate(c.secret, want) {
 		return nil

@@ -126,6 +126,27 @@ var _ = Describe("Connection Secret retention", func() {
 		Expect(s.OwnerReferences).To(BeEmpty())
 		Expect(s.Annotations).To(HaveKey(v1alpha1.AnnotationRetainedFrom))
 	})
+
+	It("does not take back a retained Secret of another type, and says how to use it", func() {
+		u := upstreams["ccm"]
+		first := newAccount(u, ns, "typed")
+		first.Spec.DeletionPolicy = v1alpha1.DeletionOrphan
+		Expect(k8sClient.Create(rootCtx, first)).To(Succeed())
+		first = waitReady(first)
+		deleteAndWait(first)
+		// The same spec (newAccount would make the CCM OAuth Secret again).
+		again := &v1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "typed"}, Spec: *first.Spec.DeepCopy()}
+		again.Spec.ExternalID = first.Status.AccountID
+		again.Spec.ConnectionSecret = &v1alpha1.ConnectionSecretSpec{Type: "kubernetes.io/basic-auth",
+			Keys: map[string]v1alpha1.DataKey{"accountID": corev1.BasicAuthUsernameKey}}
+		Expect(k8sClient.Create(rootCtx, again)).To(Succeed())
+		got := waitCondition(again, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonInvalidSpec)
+		Expect(findCond(got.Status.Conditions, v1alpha1.ConditionStalled).Message).To(ContainSubstring(
+			`spec.connectionSecret.type: Secret "typed-account" has type Opaque, not kubernetes.io/basic-auth`))
+		s := connectionSecret(first)
+		Expect(s.OwnerReferences).To(BeEmpty(), "left as retained")
+		Expect(s.Annotations).To(HaveKey(v1alpha1.AnnotationRetainedFrom))
+	})
 })
 
 var _ = Describe("Connection Secret shape", func() {
