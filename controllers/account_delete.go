@@ -62,8 +62,15 @@ func createPending(a *v1alpha1.Account) bool {
 	return pending
 }
 
-// release removes the finalizer; the owned connection Secret goes with the Account.
+// release removes the finalizer; the owned connection Secret goes with the
+// Account, unless its policy retains it: then it is released first.
 func (r *AccountReconciler) release(ctx context.Context, a *v1alpha1.Account) error {
+	if !controllerutil.ContainsFinalizer(a, Finalizer) {
+		return nil
+	}
+	if err := r.retainSecret(ctx, a); err != nil {
+		return err
+	}
 	orig := a.DeepCopy()
 	if controllerutil.RemoveFinalizer(a, Finalizer) {
 		return r.patchMeta(ctx, a, orig)

@@ -31,7 +31,7 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (*outcome, e
 
 // load reads the connection Secret and builds the provider's request.
 func (r *AccountReconciler) load(ctx context.Context, p *pass) error {
-	conn, err := loadConnection(ctx, r.Client, r.APIReader, p.a)
+	conn, err := loadConnection(ctx, r.Client, r.APIReader, p.a, p.b.kind.Name())
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
 	if obs.Readiness == adapter.Failed {
-		if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
+		if err := r.publish(ctx, p); err != nil {
 			return nil, err
 		}
 		return nil, adapter.Terminal(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message, nil)
@@ -201,7 +201,7 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 	if len(book.newlyStuck) > 0 {
 		p.warning(v1alpha1.ReasonUpdateNotApplied, notAppliedMessage(book.newlyStuck))
 	}
-	if err := p.conn.save(ctx, r.Client, r.Scheme, a); err != nil {
+	if err := r.publish(ctx, p); err != nil {
 		return nil, err
 	}
 	a.Status.ConnectionSecretName = a.ConnectionSecretName()

@@ -32,6 +32,10 @@ type connection struct {
 	// cache holds only Secrets with the operator's label.
 	uncached client.Reader
 	writes   *ownWrites // notes each write, so its watch event is not a change
+	upstream string     // the Account's upstream key (ccm, scp, vectorCharts)
+	// takeBack: the stored Secret is one an Account retained from the
+	// account this one adopts; the next save makes this Account its owner.
+	takeBack bool
 }
 
 // loadConnection reads the connection Secret from the cache, which holds only
@@ -39,8 +43,8 @@ type connection struct {
 // Secret and reads it only when the create answers AlreadyExists, so the
 // common path costs no read of the API server. A Secret of that name that
 // this Account does not control is a conflict, never overwritten.
-func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1alpha1.Account) (*connection, error) {
-	c := &connection{data: map[string][]byte{}, learnt: map[string]bool{}, uncached: uncached}
+func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1alpha1.Account, upstream string) (*connection, error) {
+	c := &connection{data: map[string][]byte{}, learnt: map[string]bool{}, uncached: uncached, upstream: upstream}
 	var s corev1.Secret
 	err := cached.Get(ctx, client.ObjectKey{Namespace: a.Namespace, Name: a.ConnectionSecretName()}, &s)
 	if apierrors.IsNotFound(err) {
@@ -52,14 +56,17 @@ func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1al
 	return c, c.use(&s, a)
 }
 
-// use takes s as the stored Secret, if this Account controls it.
+// use takes s as the stored Secret, if this Account controls it or takes it
+// back (reclaimable), with its data keyed by the published names.
 func (c *connection) use(s *corev1.Secret, a *v1alpha1.Account) error {
 	if !metav1.IsControlledBy(s, a) {
-		return adapter.Terminalf(v1alpha1.ReasonSecretConflict,
-			"spec.connectionSecret: Secret %q exists and is not owned by this Account", s.Name)
+		if err := reclaimable(s, a, c.upstream); err != nil {
+			return err
+		}
+		c.takeBack = true
 	}
 	c.secret = s
-	maps.Copy(c.data, s.Data)
+	maps.Copy(c.data, fromStored(s.Data, s.Annotations))
 	return nil
 }
 
@@ -99,14 +106,30 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 			c.secret = want
 			return nil
 		case !apierrors.IsAlreadyExists(err):
-			return err
+			return secretWriteError(err)
 		}
 		if err := c.rebase(ctx, a); err != nil {
 			return err
 		}
 		want = desiredSecret(a, c.data)
+		if err := controllerutil.SetControllerReference(a, want, scheme); err != nil {
+			return err
+		}
 	}
 	return c.update(ctx, cl, want)
+}
+
+// secretWriteError classifies a refused write of the connection Secret: one
+// the apiserver finds invalid needs a spec change (admission already refuses
+// the shapes known to be invalid, such as kubernetes.io/basic-auth without a
+// username or password key); anything else is retried. The apiserver's
+// message names keys, never values.
+func secretWriteError(err error) error {
+	if apierrors.IsInvalid(err) {
+		return adapter.Terminal(v1alpha1.ReasonInvalidSpec,
+			"spec.connectionSecret: the apiserver refused the Secret: "+err.Error(), nil)
+	}
+	return err
 }
 
 // rebase reads the stored Secret after a create found it: what it holds is
@@ -131,24 +154,44 @@ func (c *connection) rebase(ctx context.Context, a *v1alpha1.Account) error {
 	return nil
 }
 
-// update writes want over the stored Secret unless it holds it already.
+// update writes want over the stored Secret unless it holds it already. A
+// Secret taken back gets this Account as its owner and loses the retained-from
+// annotation in the same write.
 func (c *connection) update(ctx context.Context, cl client.Client, want *corev1.Secret) error {
-	if maps.EqualFunc(c.secret.Data, want.Data, bytesEqual) &&
-		subset(want.Labels, c.secret.Labels) && subset(want.Annotations, c.secret.Annotations) {
+	if c.secret.Type != want.Type {
+		return adapter.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.connectionSecret.type: Secret %q has type %s, not %s, "+
+			"and a Secret's type cannot change: apply this Account again with spec.connectionSecret.type %s to use it, "+
+			"or delete the Secret", c.secret.Name, c.secret.Type, want.Type, c.secret.Type)
+	}
+	if !c.takeBack && secretUpToDate(c.secret, want) {
 		return nil
 	}
 	updated := c.secret.DeepCopy()
 	updated.Data = want.Data
 	updated.Labels = mergeStrings(updated.Labels, want.Labels)
-	updated.Annotations = mergeStrings(updated.Annotations, want.Annotations)
+	updated.Annotations = withKeysNote(mergeStrings(updated.Annotations, want.Annotations),
+		want.Annotations[v1alpha1.AnnotationConnectionKeys])
+	if c.takeBack {
+		reclaim(updated, want)
+	}
 	c.writes.record(updated)
 	if err := cl.Update(ctx, updated); err != nil {
-		return err
+		return secretWriteError(err)
 	}
-	c.secret = updated
+	c.secret, c.takeBack = updated, false
 	return nil
 }
 
+// secretUpToDate: have holds want's data, labels and annotations, and records
+// the same renaming of keys.
+func secretUpToDate(have, want *corev1.Secret) bool {
+	return maps.EqualFunc(have.Data, want.Data, bytesEqual) &&
+		subset(want.Labels, have.Labels) && subset(want.Annotations, have.Annotations) &&
+		have.Annotations[v1alpha1.AnnotationConnectionKeys] == want.Annotations[v1alpha1.AnnotationConnectionKeys]
+}
+
+// desiredSecret is the connection Secret holding data (keyed by the published
+// names) as spec.connectionSecret shapes it.
 func desiredSecret(a *v1alpha1.Account, data map[string][]byte) *corev1.Secret {
 	labels := map[string]string{}
 	annotations := map[string]string{}
@@ -157,11 +200,12 @@ func desiredSecret(a *v1alpha1.Account, data map[string][]byte) *corev1.Secret {
 		maps.Copy(annotations, cs.Annotations)
 	}
 	labels[ManagedByLabel] = ManagedByValue
+	stored, note := toStored(data, a.ConnectionKeys())
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: a.ConnectionSecretName(), Namespace: a.Namespace,
-			Labels: labels, Annotations: annotations},
-		Type: corev1.SecretTypeOpaque,
-		Data: maps.Clone(data),
+			Labels: labels, Annotations: withKeysNote(annotations, note)},
+		Type: corev1.SecretType(a.ConnectionSecretType()),
+		Data: stored,
 	}
 }
 

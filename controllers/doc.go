@@ -18,7 +18,7 @@
 // +kubebuilder:rbac:groups=accounts.operator.dev,resources=accountproviders/status;clusteraccountproviders/status,verbs=update
 // +kubebuilder:rbac:groups=accounts.operator.dev,resources=accounts/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update
-// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 package controllers

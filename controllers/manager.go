@@ -26,14 +26,17 @@ type Options struct {
 	Registerer              prometheus.Registerer
 }
 
-// CacheOptions narrows the manager's cache: of Secrets only the operator's own
-// connection Secrets are cached; other Secrets and ConfigMaps are never cached,
-// read uncached when used, and their changes followed by name (refWatch).
+// CacheOptions narrows the manager's cache: of Secrets and ConfigMaps only the
+// operator's own connection Secrets and ConfigMaps are cached; other Secrets
+// and ConfigMaps are never cached, read uncached when used, and their changes
+// followed by name (refWatch).
 func CacheOptions(namespaces []string) cache.Options {
+	own := labels.SelectorFromSet(labels.Set{ManagedByLabel: ManagedByValue})
 	opts := cache.Options{
 		DefaultTransform: cache.TransformStripManagedFields(),
 		ByObject: map[client.Object]cache.ByObject{
-			&corev1.Secret{}: {Label: labels.SelectorFromSet(labels.Set{ManagedByLabel: ManagedByValue})},
+			&corev1.Secret{}:    {Label: own},
+			&corev1.ConfigMap{}: {Label: own},
 		},
 	}
 	if len(namespaces) > 0 {

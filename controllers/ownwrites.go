@@ -15,79 +15,97 @@ import (
 	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
-// ownWrites remembers, per Account, a digest of the connection Secret content
-// the operator last wrote, so the watch event of that write does not run the
-// Account's reconcile again: that reconcile made the write and goes on to
+// ownWrites remembers, per Account, a digest of the connection Secret (and
+// connection ConfigMap) content the operator last wrote, so the watch event of
+// that write does not run the Account's reconcile again: that reconcile made the write and goes on to
 // publish it. An update whose content differs (someone edited the Secret) and
 // a delete still trigger. The digest is noted before the write, since the
 // event may arrive before the write call returns; it is a SHA-256, so no
 // Secret value is kept. Notes are keyed by the Secret's controlling Account,
-// so there is one per Account and it goes when the Account goes (forget).
+// so there is one per Account and kind and it goes when the Account goes
+// (forget).
 type ownWrites struct {
 	mu      sync.Mutex
-	written map[types.NamespacedName]ownWrite // by Account
+	written map[ownKey]ownWrite
 }
 
-// ownWrite is the last content written to one Account's connection Secret.
+// ownKey is one Account's Secret or ConfigMap.
+type ownKey struct {
+	configMap bool
+	account   types.NamespacedName
+}
+
+// ownWrite is the last content written to one Account's connection Secret or
+// ConfigMap.
 type ownWrite struct {
-	secret string // the Secret's name: a renamed connection Secret is not this one
+	name   string // the object's name: a renamed connection Secret is not this one
 	digest [sha256.Size]byte
 }
 
 func newOwnWrites() *ownWrites {
-	return &ownWrites{written: map[types.NamespacedName]ownWrite{}}
+	return &ownWrites{written: map[ownKey]ownWrite{}}
 }
 
-// record notes the content the operator is about to write. The Secret carries
-// its Account as controller, as every connection Secret does.
-func (w *ownWrites) record(s *corev1.Secret) {
-	account, ok := controllingAccount(s)
+// record notes the content the operator is about to write. The object (a
+// Secret or ConfigMap) carries its Account as controller, as every one the
+// operator writes does.
+func (w *ownWrites) record(o client.Object) {
+	key, ok := ownKeyOf(o)
 	if w == nil || !ok {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.written[account] = ownWrite{secret: s.Name, digest: contentDigest(s)}
+	w.written[key] = ownWrite{name: o.GetName(), digest: contentDigest(o)}
 }
 
 // mine reports whether o holds exactly the content the operator last wrote.
 func (w *ownWrites) mine(o client.Object) bool {
-	s, ok := o.(*corev1.Secret)
-	if !ok {
-		return false
-	}
-	account, ok := controllingAccount(s)
+	key, ok := ownKeyOf(o)
 	if !ok {
 		return false
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	e, ok := w.written[account]
-	return ok && e.secret == s.Name && e.digest == contentDigest(s)
+	e, ok := w.written[key]
+	return ok && e.name == o.GetName() && e.digest == contentDigest(o)
 }
 
-// forget drops the note of a deleted Account.
+// forget drops the notes of a deleted Account.
 func (w *ownWrites) forget(account types.NamespacedName) {
 	if w == nil {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	delete(w.written, account)
+	delete(w.written, ownKey{account: account})
+	delete(w.written, ownKey{configMap: true, account: account})
 }
 
-// controllingAccount names the Account that controls s, if any.
-func controllingAccount(s *corev1.Secret) (types.NamespacedName, bool) {
-	ref := metav1.GetControllerOf(s)
+// ownKeyOf is the note key of a Secret or ConfigMap an Account controls.
+func ownKeyOf(o client.Object) (ownKey, bool) {
+	_, isSecret := o.(*corev1.Secret)
+	_, isConfigMap := o.(*corev1.ConfigMap)
+	account, ok := controllingAccount(o)
+	if !ok || !isSecret && !isConfigMap {
+		return ownKey{}, false
+	}
+	return ownKey{configMap: isConfigMap, account: account}, true
+}
+
+// controllingAccount names the Account that controls o, if any.
+func controllingAccount(o metav1.Object) (types.NamespacedName, bool) {
+	ref := metav1.GetControllerOf(o)
 	if ref == nil || ref.Kind != "Account" || ref.APIVersion != v1alpha1.GroupVersion.String() {
 		return types.NamespacedName{}, false
 	}
-	return types.NamespacedName{Namespace: s.Namespace, Name: ref.Name}, true
+	return types.NamespacedName{Namespace: o.GetNamespace(), Name: ref.Name}, true
 }
 
-// othersChanges passes deletes and changes of connection Secrets to content
-// the operator did not write. Creates are the operator's own: it makes its
-// connection Secrets itself, and at start every Account is reconciled anyway.
+// othersChanges passes deletes and changes of connection Secrets and
+// ConfigMaps to content the operator did not write. Creates are the
+// operator's own: it makes them itself, and at start every Account is
+// reconciled anyway.
 func (w *ownWrites) othersChanges() predicate.Predicate {
 	return predicate.Funcs{
 		CreateFunc: func(event.CreateEvent) bool { return false },
@@ -96,9 +114,16 @@ func (w *ownWrites) othersChanges() predicate.Predicate {
 }
 
 // contentDigest covers what the operator writes: data, labels, annotations.
-func contentDigest(s *corev1.Secret) [sha256.Size]byte {
+func contentDigest(o client.Object) [sha256.Size]byte {
+	var data map[string][]byte
+	switch o := o.(type) {
+	case *corev1.Secret:
+		data = o.Data
+	case *corev1.ConfigMap:
+		data = strBytes(o.Data)
+	}
 	h := sha256.New()
-	for _, m := range []map[string][]byte{s.Data, strBytes(s.Labels), strBytes(s.Annotations)} {
+	for _, m := range []map[string][]byte{data, strBytes(o.GetLabels()), strBytes(o.GetAnnotations())} {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)

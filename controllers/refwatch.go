@@ -64,11 +64,14 @@ func newRefWatches(mgr ctrl.Manager, namespaces []string) (*refWatches, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The operator's own connection Secrets and ConfigMaps are watched through
+	// the cache (Owns), not here.
+	own := func(o metav1.Object) bool { return o.GetLabels()[ManagedByLabel] == ManagedByValue }
 	w := &refWatches{
 		secrets: &refWatch{client: mc, resource: corev1.SchemeGroupVersion.WithResource("secrets"),
-			namespaces: namespaces, skip: func(o metav1.Object) bool { return o.GetLabels()[ManagedByLabel] == ManagedByValue }},
+			namespaces: namespaces, skip: own},
 		configMaps: &refWatch{client: mc, resource: corev1.SchemeGroupVersion.WithResource("configmaps"),
-			namespaces: namespaces, skip: func(metav1.Object) bool { return false }},
+			namespaces: namespaces, skip: own},
 	}
 	if err := mgr.Add(w.secrets); err != nil {
 		return nil, err

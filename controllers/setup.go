@@ -47,6 +47,7 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, annotationsChanged()))).
 		Owns(&corev1.Secret{}, builder.WithPredicates(r.ownWrites.othersChanges())).
+		Owns(&corev1.ConfigMap{}, builder.WithPredicates(r.ownWrites.othersChanges())).
 		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue),
 			builder.WithPredicates(providerUsabilityChanged())).
 		Watches(&v1alpha1.ClusterAccountProvider{}, r.byIndex(indexProvider, providerIndexValue),

@@ -67,6 +67,28 @@ var _ = Describe("Tenancy", func() {
 		Expect(after.OwnerReferences).To(BeEmpty())
 	})
 
+	It("writes spec.connectionConfigMap only in the Account's own namespace", func() {
+		s := newSpies()
+		other, mine := newNamespace(nil), newNamespace(nil)
+		theirs := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: other, Name: "outputs"},
+			Data: map[string]string{"accountID": "tenant-b-9041"}}
+		Expect(k8sClient.Create(rootCtx, theirs)).To(Succeed())
+		namespacedProvider(s.upstream("scp"), mine)
+		a := newAccount(s.upstream("scp"), mine, "cm-writer")
+		a.Spec.ConnectionConfigMap = &v1alpha1.ConnectionConfigMapSpec{Name: "outputs"}
+		Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
+		got := waitReady(a)
+		Eventually(func(g Gomega) {
+			var cm corev1.ConfigMap
+			g.Expect(k8sClient.Get(rootCtx, client.ObjectKey{Namespace: mine, Name: "outputs"}, &cm)).To(Succeed())
+			g.Expect(metav1.IsControlledBy(&cm, got)).To(BeTrue())
+		}).Should(Succeed())
+		after := &corev1.ConfigMap{}
+		Expect(k8sClient.Get(rootCtx, client.ObjectKeyFromObject(theirs), after)).To(Succeed())
+		Expect(after.ResourceVersion).To(Equal(theirs.ResourceVersion), "B's ConfigMap of the same name is untouched")
+		Expect(after.OwnerReferences).To(BeEmpty())
+	})
+
 	for _, name := range []string{"ccm", "scp", "vectorCharts"} {
 		It("reads an AccountProvider's spec."+name+".credentialsSecretRef only from its own namespace", func() {
 			checkProviderCreds(name)
@@ -458,6 +480,7 @@ func checkAccountSchema() {
 	want := []string{
 		"spec.providerRef",                      // its own spec above; AccountProvider only in the same namespace
 		"spec.connectionSecret",                 // written, never read from elsewhere: its own spec above
+		"spec.connectionConfigMap",              // the same, for the connection ConfigMap
 		"spec.scp.ssoUser",                      // not a reference: the SSO user's name upstream
 		"spec.ccm.authConfigs[].clusterAuthRef", // not a Kubernetes reference: an upstream target id
 	}

@@ -40,7 +40,8 @@ type ProviderReference struct {
 }
 
 // ConnectionSecretSpec shapes the Secret the operator writes with what the
-// account produces (ids, tokens, passwords). The Secret is owned by the Account.
+// account produces (ids, tokens, passwords). The Secret is owned by the
+// Account; deletionPolicy says whether it goes with it.
 type ConnectionSecretSpec struct {
 	// name of the Secret, in the Account's namespace. Default: <account name>-account.
 	// +optional
@@ -53,6 +54,37 @@ type ConnectionSecretSpec struct {
 	// +kubebuilder:validation:MaxProperties=64
 	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
+	// deletionPolicy says what happens to the Secret when the Account is
+	// deleted: Delete removes it with the Account; Retain keeps it, without
+	// its owner reference and annotated accounts.operator.dev/retained-from:
+	// <upstream>/<provider kind>/<provider name>/<account id>, and an Account
+	// adopting that same account (spec.externalID, same provider) takes it
+	// back. Default: Retain when spec.deletionPolicy is Orphan (an orphaned
+	// account whose password or token is lost is useless), Delete otherwise.
+	// Retain needs the default background (or orphan) deletion cascade: a
+	// foreground cascade deletes owned objects before the Account's finalizer
+	// can release them.
+	// +optional
+	DeletionPolicy ConnectionSecretDeletionPolicy `json:"deletionPolicy,omitempty"`
+	// type of the Secret: Opaque (default), kubernetes.io/basic-auth (needs a
+	// username or password key: VectorCharts publishes username; for CCM and
+	// SCP rename accountID in keys), or a type of your own outside
+	// kubernetes.io. Immutable, as a Secret's type is: to change it, delete
+	// the Account and apply it again.
+	// +default="Opaque"
+	// +optional
+	Type ConnectionSecretType `json:"type,omitempty"`
+	// keys renames published keys: published key → key in the Secret, e.g.
+	// {token: VC_API_TOKEN}. The published keys are, for ccm: accountID,
+	// defaultGroupID, marketplaceGroupID; scp: accountID, jobID;
+	// vectorCharts: accountID, userID, username, password, token. Keys not
+	// named keep their names; no two keys may end up under one name. May
+	// change: the next write moves the values to the new names.
+	// +kubebuilder:validation:MinProperties=1
+	// +kubebuilder:validation:MaxProperties=8
+	// +kubebuilder:validation:XValidation:rule="self.all(k, self.all(j, j == k || self[j] != self[k]))",message="spec.connectionSecret.keys: two keys are renamed to the same target"
+	// +optional
+	Keys map[string]DataKey `json:"keys,omitempty"`
 }
 
 // AccountSpec declares one upstream account. Exactly one of ccm, scp or
@@ -61,6 +93,12 @@ type ConnectionSecretSpec struct {
 // +kubebuilder:validation:XValidation:rule="has(self.ccm) == has(oldSelf.ccm) && has(self.scp) == has(oldSelf.scp) && has(self.vectorCharts) == has(oldSelf.vectorCharts)",message="the upstream block (spec.ccm, spec.scp or spec.vectorCharts) cannot be changed"
 // +kubebuilder:validation:XValidation:rule="!has(self.scp) || !has(self.displayName) || (size(self.displayName) >= 3 && size(self.displayName) <= 30)",message="an SCP account name (spec.displayName) must be 3 to 30 characters",fieldPath=".displayName"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.externalID) || size(oldSelf.externalID) == 0 || (has(self.externalID) && self.externalID == oldSelf.externalID)",message="spec.externalID cannot be changed once set",fieldPath=".externalID"
+// +kubebuilder:validation:XValidation:rule="!has(self.ccm) || !has(self.connectionSecret) || !has(self.connectionSecret.keys) || self.connectionSecret.keys.all(k, k in ['accountID', 'defaultGroupID', 'marketplaceGroupID'])",message="spec.connectionSecret.keys: a ccm account publishes only accountID, defaultGroupID and marketplaceGroupID",fieldPath=".connectionSecret.keys"
+// +kubebuilder:validation:XValidation:rule="!has(self.scp) || !has(self.connectionSecret) || !has(self.connectionSecret.keys) || self.connectionSecret.keys.all(k, k in ['accountID', 'jobID'])",message="spec.connectionSecret.keys: an scp account publishes only accountID and jobID",fieldPath=".connectionSecret.keys"
+// +kubebuilder:validation:XValidation:rule="!has(self.vectorCharts) || !has(self.connectionSecret) || !has(self.connectionSecret.keys) || self.connectionSecret.keys.all(k, k in ['accountID', 'userID', 'username', 'password', 'token'])",message="spec.connectionSecret.keys: a vectorCharts account publishes only accountID, userID, username, password and token",fieldPath=".connectionSecret.keys"
+// +kubebuilder:validation:XValidation:rule="!has(self.connectionSecret) || !has(self.connectionSecret.keys) || self.connectionSecret.keys.all(k, self.connectionSecret.keys[k] == k || self.connectionSecret.keys[k] in self.connectionSecret.keys || !(self.connectionSecret.keys[k] in (has(self.ccm) ? ['accountID', 'defaultGroupID', 'marketplaceGroupID'] : has(self.scp) ? ['accountID', 'jobID'] : ['accountID', 'userID', 'username', 'password', 'token'])))",message="spec.connectionSecret.keys: a target key names a published key that keeps its name; rename that key too, or choose another target",fieldPath=".connectionSecret.keys"
+// +kubebuilder:validation:XValidation:rule="!has(self.connectionSecret) || !has(self.connectionSecret.type) || self.connectionSecret.type != 'kubernetes.io/basic-auth' || (has(self.vectorCharts) ? ['accountID', 'username'] : ['accountID']).exists(p, (has(self.connectionSecret.keys) && p in self.connectionSecret.keys ? self.connectionSecret.keys[p] : p) in ['username', 'password'])",message="spec.connectionSecret.type kubernetes.io/basic-auth needs a username or password key: rename accountID to one of them in spec.connectionSecret.keys (a vectorCharts account publishes username itself)",fieldPath=".connectionSecret.type"
+// +kubebuilder:validation:XValidation:rule="(has(self.connectionSecret) && has(self.connectionSecret.type) ? self.connectionSecret.type : 'Opaque') == (has(oldSelf.connectionSecret) && has(oldSelf.connectionSecret.type) ? oldSelf.connectionSecret.type : 'Opaque')",message="spec.connectionSecret.type is immutable: Kubernetes cannot change the type of a Secret",fieldPath=".connectionSecret"
 type AccountSpec struct {
 	// providerRef names the provider this account lives in. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.providerRef is immutable"
@@ -89,6 +127,14 @@ type AccountSpec struct {
 	// connectionSecret shapes the Secret that receives the account's outputs.
 	// +optional
 	ConnectionSecret *ConnectionSecretSpec `json:"connectionSecret,omitempty"`
+	// connectionConfigMap publishes, when set, the account's non-secret
+	// outputs (accountID, state, and as the upstream has them userID,
+	// username, defaultGroupID, marketplaceGroupID, jobID; never a password
+	// or token) in a ConfigMap owned by the Account, for workloads that must
+	// not read Secrets. Removing it leaves the ConfigMap until the Account is
+	// deleted.
+	// +optional
+	ConnectionConfigMap *ConnectionConfigMapSpec `json:"connectionConfigMap,omitempty"`
 	// ccm holds the Fortanix CCM account settings.
 	// +optional
 	CCM *CCMAccountSpec `json:"ccm,omitempty"`

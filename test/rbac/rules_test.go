@@ -62,10 +62,14 @@ var needed = map[grant]need{
 	{"", "secrets", "watch"}:  {"the same two caches", true},
 	{"", "secrets", "create"}: {"connection.save creates the connection Secret", true},
 	{"", "secrets", "update"}: {"connection.save updates the connection Secret when its data changes", true},
-	{"", "configmaps", "get"}: {"resolver.ConfigMapKey reads spec.ccm.customLogo uncached", true},
+	{"", "configmaps", "get"}: {"resolver.ConfigMapKey reads spec.ccm.customLogo uncached, and a connection " +
+		"ConfigMap the label-filtered cache misses", true},
 	{"", "configmaps", "list"}: {
-		"WatchesMetadata(ConfigMap): a change to a referenced ConfigMap re-queues its Accounts", true},
-	{"", "configmaps", "watch"}:  {"the same metadata watch", true},
+		"WatchesMetadata(ConfigMap): a change to a referenced ConfigMap re-queues its Accounts; the cache of " +
+			"the operator's own connection ConfigMaps (label-filtered)", true},
+	{"", "configmaps", "watch"}:  {"the same two caches", true},
+	{"", "configmaps", "create"}: {"publishConfigMap creates the connection ConfigMap (spec.connectionConfigMap)", true},
+	{"", "configmaps", "update"}: {"publishConfigMap updates the connection ConfigMap when its content changes", true},
 	{"", "namespaces", "list"}:   {"the Namespace informer: ClusterAccountProvider namespaceSelector checks (allowed) and label-change re-queues; " + streamed, false},
 	{"", "namespaces", "watch"}:  {"the same informer", true},
 	{events, "events", "create"}: {"EventSink records Account events through mgr.GetEventRecorder (events.k8s.io/v1)", true},

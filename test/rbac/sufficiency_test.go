@@ -67,6 +67,9 @@ var _ = Describe("RBAC minimal role", func() {
 			} else {
 				cur.Spec.DisplayName = "renamed-" + cur.Name
 			}
+			if cur.Spec.ConnectionConfigMap != nil {
+				cur.Spec.ConnectionConfigMap.Labels = map[string]string{"updated": "true"}
+			}
 			Expect(admin.Update(ctx, cur)).To(Succeed())
 		}
 		for _, a := range accounts {

@@ -12,7 +12,8 @@ import (
 // createWorld makes, as the cluster administrator, one provider and one
 // Account per upstream: CCM through a ClusterAccountProvider, with a logo
 // ConfigMap and an OAuth client secret; SCP and VectorCharts through
-// AccountProviders. Together they use every grant the table marks exercised.
+// AccountProviders, the VectorCharts one with a connection ConfigMap.
+// Together they use every grant the table marks exercised.
 func createWorld(u upstreamURLs) []*v1alpha1.Account {
 	mk := func(objs ...client.Object) {
 		for _, o := range objs {
@@ -45,6 +46,7 @@ func createWorld(u upstreamURLs) []*v1alpha1.Account {
 		}),
 		account("vc", v1alpha1.AccountProviderKind, func(s *v1alpha1.AccountSpec) {
 			s.VectorCharts = &v1alpha1.VectorChartsAccountSpec{Username: "vc@team-a.example.com"}
+			s.ConnectionConfigMap = &v1alpha1.ConnectionConfigMapSpec{}
 		}),
 	}
 	for _, a := range accounts {
