@@ -61,6 +61,7 @@ type ConnectionSecretSpec struct {
 // +kubebuilder:validation:XValidation:rule="has(self.ccm) == has(oldSelf.ccm) && has(self.scp) == has(oldSelf.scp) && has(self.vectorCharts) == has(oldSelf.vectorCharts)",message="the upstream block (spec.ccm, spec.scp or spec.vectorCharts) cannot be changed"
 // +kubebuilder:validation:XValidation:rule="!has(self.scp) || !has(self.displayName) || (size(self.displayName) >= 3 && size(self.displayName) <= 30)",message="an SCP account name (spec.displayName) must be 3 to 30 characters",fieldPath=".displayName"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.externalID) || size(oldSelf.externalID) == 0 || (has(self.externalID) && self.externalID == oldSelf.externalID)",message="spec.externalID cannot be changed once set",fieldPath=".externalID"
+// +kubebuilder:validation:XValidation:rule="!has(self.managementPolicy) || self.managementPolicy != 'ObserveOnly' || (has(self.externalID) && size(self.externalID) > 0)",message="spec.externalID is required when spec.managementPolicy is ObserveOnly: it names the upstream account to observe",fieldPath=".externalID",reason=FieldValueRequired
 type AccountSpec struct {
 	// providerRef names the provider this account lives in. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.providerRef is immutable"
@@ -86,6 +87,19 @@ type AccountSpec struct {
 	// +kubebuilder:validation:Pattern=`^[-_.a-zA-Z0-9]*$`
 	// +optional
 	ExternalID string `json:"externalID,omitempty"`
+	// managementPolicy says what the operator may do upstream. Full (default):
+	// create or adopt the account, correct drift, re-issue a lost VectorCharts
+	// token, and delete it as deletionPolicy says. ObserveOnly: only read the
+	// account spec.externalID names (required): status and the connection
+	// Secret's non-secret keys are filled, differences from the spec are
+	// reported as Synced=False with reason ObservedDrift instead of being
+	// corrected, no token is issued, and nothing is deleted upstream whatever
+	// deletionPolicy says. Changing ObserveOnly to Full takes the account
+	// under management; Full to ObserveOnly hands it back (set spec.externalID
+	// to status.accountID if it is not set).
+	// +default="Full"
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 	// connectionSecret shapes the Secret that receives the account's outputs.
 	// +optional
 	ConnectionSecret *ConnectionSecretSpec `json:"connectionSecret,omitempty"`
@@ -167,6 +181,12 @@ type AccountStatus struct {
 	// connectionSecretName is the Secret holding the account's outputs.
 	// +optional
 	ConnectionSecretName string `json:"connectionSecretName,omitempty"`
+	// lastHandledReconcileAt is the value of the annotation
+	// accounts.operator.dev/reconcile-requested-at that the last finished pass
+	// handled, so `kubectl wait --for=jsonpath='{.status.lastHandledReconcileAt}'=VALUE`
+	// waits for a requested check; the conditions tell its result.
+	// +optional
+	LastHandledReconcileAt string `json:"lastHandledReconcileAt,omitempty"`
 	// drift records the upstream updates whose effect did not show, so that a
 	// field the upstream normalises or ignores is reported instead of written
 	// on every poll.
