@@ -179,8 +179,7 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 		return nil, err
 	}
 	if !obs.Exists {
-		return nil, adapter.NotFound("upstream account %s no longer exists; "+
-			"delete the Account and apply it again to create a new one", a.Status.AccountID)
+		return nil, notFoundUpstream(a)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
 	if obs.Readiness == adapter.Failed {

@@ -80,7 +80,7 @@ type seen struct {
 func badInputCases() []badCase {
 	return slices.Concat(accountAdmissionCases(), providerAdmissionCases(), refAdmissionCases(),
 		providerRuntimeCases(), accountRuntimeCases(), ccmRuntimeCases(), scpRuntimeCases(),
-		vcRuntimeCases(), upstreamAnswerCases())
+		vcRuntimeCases(), upstreamAnswerCases(), policyCases())
 }
 
 var _ = Describe("Bad input", Ordered, func() {

@@ -64,6 +64,18 @@ func observesAccountID(a *v1alpha1.Account) error {
 		"for the account to observe", a.Spec.ExternalID, a.Status.AccountID)
 }
 
+// notFoundUpstream is the failure of an Account whose upstream account does
+// not exist (any more): nothing is re-created silently, and an observe-only
+// Account never creates one.
+func notFoundUpstream(a *v1alpha1.Account) error {
+	if a.ObserveOnly() {
+		return adapter.NotFound("spec.externalID: upstream account %s does not exist; an observe-only Account "+
+			"never creates one: fix spec.externalID, or delete the Account", a.Status.AccountID)
+	}
+	return adapter.NotFound("upstream account %s no longer exists; "+
+		"delete the Account and apply it again to create a new one", a.Status.AccountID)
+}
+
 // keepsUpstream says why deleting the Account leaves its upstream account in
 // place, or "" when it is deleted: an observe-only Account never deletes,
 // whatever its deletionPolicy says.
