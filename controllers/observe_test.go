@@ -122,10 +122,10 @@ var _ = Describe("Observe-only management", func() {
 				waitCondition(a, v1alpha1.ConditionSynced, metav1.ConditionFalse, v1alpha1.ReasonObservedDrift)
 
 				By("switching to Full: the drift is corrected")
+				writesBefore := accountWrites(o, id)
 				cur := getAccount(a)
 				cur.Spec.ManagementPolicy = v1alpha1.ManagementFull
 				Expect(k8sClient.Update(rootCtx, cur)).To(Succeed())
-				writesBefore := accountWrites(o, id)
 				Eventually(func() bool { r, ok := find(o, id); return ok && o.changed(r, cur) }).Should(BeTrue())
 				Expect(accountWrites(o, id)).To(BeNumerically(">", writesBefore), "the sandbox counts the correction")
 				waitReady(a)
