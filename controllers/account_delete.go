@@ -21,9 +21,9 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, er
 		o := paused("deletion waits: the paused annotation stops all upstream calls")
 		return &o, nil
 	}
-	if a.Spec.DeletionPolicy == v1alpha1.DeletionOrphan || (a.Status.AccountID == "" && !createPending(a)) {
+	if why := keepsUpstream(a); why != "" || (a.Status.AccountID == "" && !createPending(a)) {
 		if a.Status.AccountID != "" {
-			p.event("Orphaned", fmt.Sprintf("left upstream account %s in place (deletionPolicy Orphan)", a.Status.AccountID))
+			p.event("Orphaned", fmt.Sprintf("left upstream account %s in place (%s)", a.Status.AccountID, why))
 		}
 		return nil, r.release(ctx, a)
 	}

@@ -26,6 +26,9 @@ func (r *AccountReconciler) lifecycle(ctx context.Context, p *pass) (*outcome, e
 			return nil, err
 		}
 	}
+	if err := observesAccountID(p.a); err != nil {
+		return nil, err
+	}
 	return r.sync(ctx, p)
 }
 
@@ -176,8 +179,7 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 		return nil, err
 	}
 	if !obs.Exists {
-		return nil, adapter.NotFound("upstream account %s no longer exists; "+
-			"delete the Account and apply it again to create a new one", a.Status.AccountID)
+		return nil, notFoundUpstream(a)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
 	if obs.Readiness == adapter.Failed {
@@ -185,6 +187,9 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 			return nil, err
 		}
 		return nil, adapter.Terminal(reasonOr(obs.Reason, v1alpha1.ReasonRegistrationFailed), obs.Message, nil)
+	}
+	if a.ObserveOnly() {
+		return r.observed(ctx, p, obs)
 	}
 	book := planDrift(a.Status.Drift, a.Generation, a.Annotations[v1alpha1.AnnotationReconcileRequestedAt], obs.Drift)
 	updated := false
@@ -243,7 +248,7 @@ func (r *AccountReconciler) record(p *pass, state string, details map[string][]b
 // again: pending work soon, steady state at the provider's poll interval, both
 // jittered.
 func (r *AccountReconciler) next(p *pass, obs adapter.Observation, updated bool) *outcome {
-	poll := jitter(pollInterval(p.b.object.ProviderSpec(), r.DefaultPollInterval))
+	poll := jitter(r.accountPoll(p))
 	switch obs.Readiness {
 	case adapter.Provisioning:
 		return progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), messageOr(obs.Message)).

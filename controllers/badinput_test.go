@@ -80,7 +80,7 @@ type seen struct {
 func badInputCases() []badCase {
 	return slices.Concat(accountAdmissionCases(), providerAdmissionCases(), refAdmissionCases(),
 		providerRuntimeCases(), accountRuntimeCases(), ccmRuntimeCases(), scpRuntimeCases(),
-		vcRuntimeCases(), upstreamAnswerCases(), connectionCases())
+		vcRuntimeCases(), upstreamAnswerCases(), connectionCases(), policyCases())
 }
 
 var _ = Describe("Bad input", Ordered, func() {

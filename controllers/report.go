@@ -45,6 +45,7 @@ func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err
 			p.warning(o.reason, o.message) // a new stall reason, whatever it is
 		}
 		setConditions(a, *o)
+		notePolling(p)
 		a.Status.ObservedGeneration = a.Generation
 		r.Metrics.observeAccount(a, o)
 	}

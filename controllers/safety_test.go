@@ -101,7 +101,7 @@ var _ = Describe("Crash safety", func() {
 		Eventually(func() []string { return reasons(eventsFor(a)) }).Should(ContainElement("TokenReissued"))
 	})
 
-	It("makes zero apiserver writes in a reconcile with nothing to change", func() {
+	It("makes no apiserver write in a reconcile with nothing to change but the echo of the requested check", func() {
 		ns := newNamespace(nil)
 		var accounts []*v1alpha1.Account
 		for _, name := range []string{"ccm", "scp", "vectorCharts"} {
@@ -116,9 +116,9 @@ var _ = Describe("Crash safety", func() {
 		time.Sleep(time.Second) // let follow-up reconciles of the create settle
 		before := writes.in(ns)
 		for _, a := range accounts {
-			forceCheck(a)
+			requestCheck(a) // the pass writes the status once: lastHandledReconcileAt
 		}
-		Consistently(func() int64 { return writes.in(ns) - before }, 3*time.Second).Should(BeZero())
+		Consistently(func() int64 { return writes.in(ns) - before }, 3*time.Second).Should(BeEquivalentTo(len(accounts)))
 	})
 })
 

@@ -99,6 +99,7 @@ type ConnectionSecretSpec struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.connectionSecret) || !has(self.connectionSecret.keys) || self.connectionSecret.keys.all(k, self.connectionSecret.keys[k] == k || self.connectionSecret.keys[k] in self.connectionSecret.keys || !(self.connectionSecret.keys[k] in (has(self.ccm) ? ['accountID', 'defaultGroupID', 'marketplaceGroupID'] : has(self.scp) ? ['accountID', 'jobID'] : ['accountID', 'userID', 'username', 'password', 'token'])))",message="spec.connectionSecret.keys: a target key names a published key that keeps its name; rename that key too, or choose another target",fieldPath=".connectionSecret.keys"
 // +kubebuilder:validation:XValidation:rule="!has(self.connectionSecret) || !has(self.connectionSecret.type) || self.connectionSecret.type != 'kubernetes.io/basic-auth' || (has(self.vectorCharts) ? ['accountID', 'username'] : ['accountID']).exists(p, (has(self.connectionSecret.keys) && p in self.connectionSecret.keys ? self.connectionSecret.keys[p] : p) in ['username', 'password'])",message="spec.connectionSecret.type kubernetes.io/basic-auth needs a username or password key: rename accountID to one of them in spec.connectionSecret.keys (a vectorCharts account publishes username itself)",fieldPath=".connectionSecret.type"
 // +kubebuilder:validation:XValidation:rule="(has(self.connectionSecret) && has(self.connectionSecret.type) ? self.connectionSecret.type : 'Opaque') == (has(oldSelf.connectionSecret) && has(oldSelf.connectionSecret.type) ? oldSelf.connectionSecret.type : 'Opaque')",message="spec.connectionSecret.type is immutable: Kubernetes cannot change the type of a Secret",fieldPath=".connectionSecret"
+// +kubebuilder:validation:XValidation:rule="!has(self.managementPolicy) || self.managementPolicy != 'ObserveOnly' || (has(self.externalID) && size(self.externalID) > 0)",message="spec.externalID is required when spec.managementPolicy is ObserveOnly: it names the upstream account to observe",fieldPath=".externalID",reason=FieldValueRequired
 type AccountSpec struct {
 	// providerRef names the provider this account lives in. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.providerRef is immutable"
@@ -124,6 +125,19 @@ type AccountSpec struct {
 	// +kubebuilder:validation:Pattern=`^[-_.a-zA-Z0-9]*$`
 	// +optional
 	ExternalID string `json:"externalID,omitempty"`
+	// managementPolicy says what the operator may do upstream. Full (default):
+	// create or adopt the account, correct drift, re-issue a lost VectorCharts
+	// token, and delete it as deletionPolicy says. ObserveOnly: only read the
+	// account spec.externalID names (required): status and the connection
+	// Secret's non-secret keys are filled, differences from the spec are
+	// reported as Synced=False with reason ObservedDrift instead of being
+	// corrected, no token is issued, and nothing is deleted upstream whatever
+	// deletionPolicy says. Changing ObserveOnly to Full takes the account
+	// under management; Full to ObserveOnly hands it back (set spec.externalID
+	// to status.accountID if it is not set).
+	// +default="Full"
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 	// connectionSecret shapes the Secret that receives the account's outputs.
 	// +optional
 	ConnectionSecret *ConnectionSecretSpec `json:"connectionSecret,omitempty"`
@@ -213,6 +227,12 @@ type AccountStatus struct {
 	// connectionSecretName is the Secret holding the account's outputs.
 	// +optional
 	ConnectionSecretName string `json:"connectionSecretName,omitempty"`
+	// lastHandledReconcileAt is the value of the annotation
+	// accounts.operator.dev/reconcile-requested-at that the last finished pass
+	// handled, so `kubectl wait --for=jsonpath='{.status.lastHandledReconcileAt}'=VALUE`
+	// waits for a requested check; the conditions tell its result.
+	// +optional
+	LastHandledReconcileAt string `json:"lastHandledReconcileAt,omitempty"`
 	// drift records the upstream updates whose effect did not show, so that a
 	// field the upstream normalises or ignores is reported instead of written
 	// on every poll.

@@ -86,3 +86,15 @@ func vectorChartsAccounts(ctx context.Context, e adminReader) ([]UpstreamAccount
 	}
 	return out, nil
 }
+
+// UpstreamWrites is, per account id, how many calls that change an existing
+// account (update, move, rename, token issue, delete) the upstream's sandbox
+// received ("ccm", "scp" or "vectorcharts"): a test counts one account's writes
+// on the sandbox other tests share.
+func (e *Env) UpstreamWrites(ctx context.Context, upstream string) (map[string]int, error) {
+	out := map[string]int{}
+	if err := e.AdminGet(ctx, "/"+upstream+"/writes", &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -190,6 +190,7 @@ func (s *Server) scoped(id string, ss *session) (*account, int, string) {
 
 func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
 	ss := caller(r)
+	s.faults.AccountWrite(r.PathValue("id"))
 	body, err := readObject(r)
 	if err != nil {
 		textError(w, http.StatusBadRequest, err.Error())
@@ -218,6 +219,7 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	ss := caller(r)
+	s.faults.AccountWrite(r.PathValue("id"))
 	s.mu.Lock()
 	a, status, msg := s.scoped(r.PathValue("id"), ss)
 	if a != nil {

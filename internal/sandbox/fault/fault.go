@@ -53,6 +53,7 @@ type Injector struct {
 	latency Latency
 	limiter *limiter
 	calls   map[string]int
+	writes  map[string]int // by account id: calls that change an existing account
 	codes   map[string]map[int]int
 	rates   *rates
 	now     func() time.Time // the clock; tests replace it
@@ -60,7 +61,7 @@ type Injector struct {
 
 // New returns an injector with no faults.
 func New() *Injector {
-	return &Injector{calls: map[string]int{}, codes: map[string]map[int]int{},
+	return &Injector{calls: map[string]int{}, writes: map[string]int{}, codes: map[string]map[int]int{},
 		rates: newRates(), now: time.Now}
 }
 
@@ -130,7 +131,29 @@ func (in *Injector) Codes() map[string]map[int]int {
 func (in *Injector) ResetCalls() {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	in.calls, in.codes, in.rates = map[string]int{}, map[string]map[int]int{}, newRates()
+	in.calls, in.writes, in.codes, in.rates = map[string]int{}, map[string]int{}, map[string]map[int]int{}, newRates()
+}
+
+// AccountWrite counts a call that would change the existing upstream account
+// id (an update, a move, a rename, a token issued for it, a delete), whatever
+// its answer: tests count one account's writes on a sandbox that other
+// accounts share. The sandboxes call it from their handlers, so a call failed
+// by an injected fault before its handler is not counted.
+func (in *Injector) AccountWrite(id string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.writes[id]++
+}
+
+// AccountWrites returns a copy of the counts of AccountWrite, by account id.
+func (in *Injector) AccountWrites() map[string]int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := make(map[string]int, len(in.writes))
+	for k, v := range in.writes {
+		out[k] = v
+	}
+	return out
 }
 
 // decision is what happens to one call.

@@ -79,3 +79,17 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("after reset: %d", code)
 	}
 }
+
+func TestAccountWritesByID(t *testing.T) {
+	in := New()
+	in.AccountWrite("a")
+	in.AccountWrite("a")
+	in.AccountWrite("b")
+	if w := in.AccountWrites(); w["a"] != 2 || w["b"] != 1 || len(w) != 2 {
+		t.Fatalf("AccountWrites %v, want a:2 b:1", w)
+	}
+	in.ResetCalls()
+	if w := in.AccountWrites(); len(w) != 0 {
+		t.Fatalf("AccountWrites after ResetCalls %v, want none", w)
+	}
+}

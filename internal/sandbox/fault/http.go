@@ -91,13 +91,14 @@ func (d *discard) Write(b []byte) (int, error) { return d.buf.Write(b) }
 func (d *discard) WriteHeader(int)             {}
 
 // AdminHandler serves the fault and counter endpoints under a prefix the caller
-// mounts (e.g. /admin/): GET calls, GET codes, GET rate (peak requests in
+// mounts (e.g. /admin/): GET calls, GET writes (AccountWrites), GET codes, GET rate (peak requests in
 // any one second, see Rates), POST faults (a Rule), POST latency
 // {FixedMillis, JitterMillis, SpikeMillis, SpikeProbability}, POST ratelimit
 // {rps, burst}, POST reset (faults, counters and peak rates).
 func (in *Injector) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /calls", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Calls()) })
+	mux.HandleFunc("GET /writes", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.AccountWrites()) })
 	mux.HandleFunc("GET /codes", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Codes()) })
 	mux.HandleFunc("GET /rate", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Rates()) })
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {

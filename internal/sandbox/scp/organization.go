@@ -152,6 +152,7 @@ func (s *Server) moveAccount(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	success, failed := []map[string]string{}, []map[string]string{}
 	for _, id := range b.TargetAccountIDs {
+		s.faults.AccountWrite(id)
 		a := s.visibleAccount(id, now)
 		code, cause := moveProblem(a, b.ParentUnitID)
 		if code != "" {
@@ -194,6 +195,7 @@ func nameOf(a *account) string {
 // Deleting a closing account again is accepted; a SUSPENDED one (closed, or
 // suspended by an administrator) is refused, as closing it means nothing.
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
+	s.faults.AccountWrite(r.PathValue("id"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()

@@ -2,6 +2,7 @@ package vectorcharts
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -93,6 +94,7 @@ func (s *Server) editAccount(w http.ResponseWriter, r *http.Request, _ caller) {
 	if !s.readBody(w, r, &in) {
 		return
 	}
+	s.faults.AccountWrite(strconv.FormatInt(in.ID, 10))
 	in.Name = strings.TrimSpace(in.Name)
 	if in.ID <= 0 || in.Name == "" {
 		s.writeError(w, http.StatusBadRequest, "id and name are required")
@@ -124,6 +126,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller)
 	if !s.readBody(w, r, &in) {
 		return
 	}
+	s.faults.AccountWrite(strconv.FormatInt(in.ID, 10))
 	if in.ID <= 0 {
 		s.writeError(w, http.StatusBadRequest, "id must be a positive integer")
 		return

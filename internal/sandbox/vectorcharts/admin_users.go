@@ -2,6 +2,7 @@ package vectorcharts
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -85,6 +86,7 @@ func (s *Server) createApiToken(w http.ResponseWriter, r *http.Request, _ caller
 	if !s.readBody(w, r, &in) {
 		return
 	}
+	s.faults.AccountWrite(strconv.FormatInt(in.AccountID, 10))
 	in.Name = strings.TrimSpace(in.Name)
 	if in.UserID <= 0 || in.AccountID <= 0 || in.Name == "" {
 		s.writeError(w, http.StatusBadRequest, "userId, accountId and name are required")
