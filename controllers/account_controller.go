@@ -78,6 +78,9 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := providerHolds(a, b.object); err != nil {
+		return nil, err
+	}
 	p.b = b
 	return r.lifecycle(ctx, p)
 }
