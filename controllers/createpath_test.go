@@ -266,7 +266,7 @@ var _ = Describe("Metadata writes of an applied Account", func() {
 		Expect(after.GetGeneration()).To(Equal(want.GetGeneration()))
 		for _, m := range after.GetManagedFields() {
 			if m.Manager != "user" && m.Subresource == "" {
-				Expect(string(m.FieldsV1.Raw)).NotTo(ContainSubstring(`"f:spec"`), "manager %s", m.Manager)
+				Expect(m.FieldsV1.GetRawString()).NotTo(ContainSubstring(`"f:spec"`), "manager %s", m.Manager)
 			}
 		}
 		Expect(k8sClient.Apply(rootCtx, client.ApplyConfigurationFromUnstructured(applied.DeepCopy()),

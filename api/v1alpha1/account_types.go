@@ -79,7 +79,7 @@ type AccountSpec struct {
 	// +default="Delete"
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
-	// deletionProtection, when true, makes a delete of this Account fail
+	// deletionProtection true makes every delete of this Account fail
 	// (kubectl delete, a GitOps prune, garbage collection, a namespace
 	// deletion) until it is set back to false. It is enforced by the
 	// ValidatingAdmissionPolicy the operator installs
@@ -87,7 +87,7 @@ type AccountSpec struct {
 	// holds even while the operator is down. A namespace being deleted stays
 	// Terminating while it holds a protected Account. Default false.
 	// +optional
-	DeletionProtection bool `json:"deletionProtection,omitempty"`
+	DeletionProtection *bool `json:"deletionProtection,omitempty"`
 	// externalID adopts an existing upstream account by its id (CCM acct_id,
 	// SCP account_id, VectorCharts numeric account id) instead of creating
 	// one. May be set once; cannot change afterwards.
