@@ -79,6 +79,7 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 		return nil, err
 	}
 	if err := providerHolds(a, b.object); err != nil {
+		p.quiet = quietWait(a, err)
 		return nil, err
 	}
 	p.b = b
@@ -112,5 +113,6 @@ type pass struct {
 	conn   *connection
 	req    *adapter.Request
 	stale  bool   // the claim found the cached Account older than the stored one
+	quiet  bool   // a new Account waits a moment for its provider to record its use
 	events []note // recorded by the reporter at the end of the pass
 }

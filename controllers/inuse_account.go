@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -30,6 +31,20 @@ func providerHolds(a *v1alpha1.Account, obj v1alpha1.ProviderObject) error {
 			"waiting for %s %q to record that this Account uses it", ref.Kind, ref.Name), waitRequeue)
 	}
 	return nil
+}
+
+// useUnrecordedGrace is how long a new Account waits for its provider's
+// in-use finalizer without saying so: the usage controller sets it within a
+// moment of the Account's creation, and the provider watch brings the Account
+// back then; a status written for that moment would cost every Account of a
+// new provider one more write. Past it, the wait shows (ProviderUseUnrecorded).
+const useUnrecordedGrace = 30 * time.Second
+
+// quietWait: the pass waits for the provider's in-use finalizer within the
+// grace period, with no status to write.
+func quietWait(a *v1alpha1.Account, err error) bool {
+	return adapter.Reason(err) == v1alpha1.ReasonProviderUseUnrecorded &&
+		time.Since(a.CreationTimestamp.Time) < useUnrecordedGrace
 }
 
 // deletionBlocked is the failure of an Account being deleted whose provider
