@@ -3,6 +3,8 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -36,13 +38,23 @@ type UsageReconciler struct {
 	// New returns an empty object of the kind this reconciler serves.
 	New   func() v1alpha1.ProviderObject
 	holds *secretHolds
+
+	written sync.Map // provider key → time of its last status write
 }
+
+// usageWriteEvery spaces one provider's status writes: Accounts created or
+// deleted by the hundred change its count as often, and the count it shows
+// a second later is as good; the last change is always written.
+const usageWriteEvery = time.Second
 
 // Reconcile brings one provider's finalizer and usage status in line with
 // the Accounts that refer to it.
 func (r *UsageReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	p := r.New()
 	if err := r.Get(ctx, req.NamespacedName, p); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			r.written.Delete(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	n, err := accountsUsing(ctx, r.Client, p)
@@ -68,7 +80,8 @@ func (r *UsageReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl
 			return ctrl.Result{}, client.IgnoreNotFound(err)
 		}
 	}
-	return ctrl.Result{}, r.writeStatus(ctx, p, n)
+	wait, err := r.writeStatus(ctx, p, n)
+	return ctrl.Result{RequeueAfter: wait}, err
 }
 
 // patchFinalizers adds or removes the in-use finalizer with a merge patch
@@ -82,8 +95,9 @@ func (r *UsageReconciler) patchFinalizers(ctx context.Context, p v1alpha1.Provid
 }
 
 // writeStatus records the count and, while the provider's deletion waits,
-// the Deleting condition; it writes only when either changed.
-func (r *UsageReconciler) writeStatus(ctx context.Context, p v1alpha1.ProviderObject, n int) error {
+// the Deleting condition; it writes only when either changed, and at most
+// once per usageWriteEvery: sooner, it answers how long to wait instead.
+func (r *UsageReconciler) writeStatus(ctx context.Context, p v1alpha1.ProviderObject, n int) (time.Duration, error) {
 	st := p.ProviderStatus()
 	before := st.DeepCopy()
 	st.AccountCount = int32(n)
@@ -95,9 +109,19 @@ func (r *UsageReconciler) writeStatus(ctx context.Context, p v1alpha1.ProviderOb
 			Message: deletionWaitsMessage(p, n)})
 	}
 	if equality.Semantic.DeepEqual(before, st) {
-		return nil
+		return 0, nil
 	}
-	return client.IgnoreNotFound(r.Status().Update(ctx, p))
+	key := client.ObjectKeyFromObject(p)
+	if last, ok := r.written.Load(key); ok {
+		if wait := usageWriteEvery - time.Since(last.(time.Time)); wait > 0 {
+			return wait, nil
+		}
+	}
+	if err := r.Status().Update(ctx, p); err != nil {
+		return 0, client.IgnoreNotFound(err)
+	}
+	r.written.Store(key, time.Now())
+	return 0, nil
 }
 
 // deletionWaitsMessage tells the user why the provider stays and how to
