@@ -78,6 +78,10 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := providerHolds(a, b.object); err != nil {
+		p.quiet = quietWait(a, err)
+		return nil, err
+	}
 	p.b = b
 	return r.lifecycle(ctx, p)
 }
@@ -109,5 +113,6 @@ type pass struct {
 	conn   *connection
 	req    *adapter.Request
 	stale  bool   // the claim found the cached Account older than the stored one
+	quiet  bool   // a new Account waits a moment for its provider to record its use
 	events []note // recorded by the reporter at the end of the pass
 }

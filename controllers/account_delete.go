@@ -29,7 +29,7 @@ func (r *AccountReconciler) finalize(ctx context.Context, p *pass) (*outcome, er
 	}
 	b, err := r.resolveProvider(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, deletionBlocked(a, err)
 	}
 	p.b = b
 	p.req = r.deleteRequest(a)

@@ -29,7 +29,8 @@ func runAdmission(c badCase) (seen, string) {
 	}
 	s := seen{where: atAdmission, message: normalise(err.Error(), admissionNS, nil)}
 	switch {
-	case !apierrors.IsInvalid(err) && !apierrors.IsBadRequest(err) && !apierrors.IsRequestEntityTooLargeError(err):
+	case !apierrors.IsInvalid(err) && !apierrors.IsBadRequest(err) && !apierrors.IsRequestEntityTooLargeError(err) &&
+		!apierrors.IsForbidden(err): // a ValidatingAdmissionPolicy refuses with Forbidden
 		return s, fmt.Sprintf("not an admission refusal: %v", err)
 	case !strings.Contains(s.message, c.want.message):
 		return s, fmt.Sprintf("message %q lacks %q", s.message, c.want.message)

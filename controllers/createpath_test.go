@@ -80,7 +80,9 @@ var _ = Describe("Create path", func() {
 			var writes, reads []string
 			for _, r := range requests.in(ns)[before:] {
 				switch {
-				case strings.Contains(r, "accountproviders"):
+				// The provider's: its usage, and the in-use hold of its
+				// credentials Secret, once per provider, not per Account.
+				case strings.Contains(r, "accountproviders"), strings.HasSuffix(r, "/secrets/"+strings.ToLower(name)+"-creds"):
 				case strings.HasPrefix(r, http.MethodGet+" "):
 					if strings.Contains(r, "/accounts/") || strings.HasSuffix(r, "/secrets/"+a.ConnectionSecretName()) {
 						reads = append(reads, r)

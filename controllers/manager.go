@@ -71,12 +71,21 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		{"clusteraccountprovider", func() v1alpha1.ProviderObject { return &v1alpha1.ClusterAccountProvider{} },
 			func() client.ObjectList { return &v1alpha1.ClusterAccountProviderList{} }},
 	}
+	holds := &secretHolds{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader()}
 	for _, p := range providers {
 		pr := &ProviderReconciler{Client: mgr.GetClient(), Registry: reg, New: p.new, NewList: p.newList,
 			DefaultPollInterval: o.DefaultPollInterval}
 		if err := pr.SetupWithManager(mgr, refs, p.name, copts); err != nil {
 			return err
 		}
+		holds.Kinds = append(holds.Kinds, pr)
+		ur := &UsageReconciler{Client: mgr.GetClient(), New: p.new, holds: holds}
+		if err := ur.SetupWithManager(mgr, p.name+"usage", copts); err != nil {
+			return err
+		}
+	}
+	if err := holds.SetupWithManager(mgr, refs, copts); err != nil {
+		return err
 	}
 	ar := &AccountReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: mgr.GetScheme(),
 		Registry: reg, Events: EventSink{Recorder: mgr.GetEventRecorder("account-operator")},

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -84,7 +85,8 @@ func probePredicate() predicate.Funcs {
 }
 
 // providerUsabilityChanged passes a provider update that can matter to its
-// Accounts: a spec change or a change of its Ready condition. A probe result
+// Accounts: a spec change (its deletion too), a change of its Ready condition
+// or of its in-use finalizer (Accounts wait for it before creating). A probe result
 // or annotation alone must not re-queue every Account of the provider, which
 // would cost one upstream read per Account.
 func providerUsabilityChanged() predicate.Funcs {
@@ -92,7 +94,9 @@ func providerUsabilityChanged() predicate.Funcs {
 		if e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() {
 			return true
 		}
-		return readyOf(e.ObjectOld) != readyOf(e.ObjectNew)
+		return readyOf(e.ObjectOld) != readyOf(e.ObjectNew) ||
+			controllerutil.ContainsFinalizer(e.ObjectOld, v1alpha1.InUseFinalizer) !=
+				controllerutil.ContainsFinalizer(e.ObjectNew, v1alpha1.InUseFinalizer)
 	}}
 }
 

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -19,6 +20,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
 // refWatch follows changes to every object of one resource, by name only and
@@ -43,11 +46,12 @@ type refWatch struct {
 }
 
 // refChange is what a reference watch tells its subscribers: the object Name
-// in Namespace changed; or, when Missed, changes in Namespace (in every
-// namespace when it is empty) may have gone unseen.
+// in Namespace changed (Held: it carries the in-use finalizer); or, when
+// Missed, changes in Namespace (in every namespace when it is empty) may have
+// gone unseen.
 type refChange struct {
 	Namespace, Name string
-	Missed          bool
+	Missed, Held    bool
 }
 
 // refWatchRetry is the pause before a failed or expired watch starts again.
@@ -145,7 +149,8 @@ func (w *refWatch) follow(ctx context.Context, ns string, restart bool) error {
 		switch ev.Type {
 		case watch.Added, watch.Modified, watch.Deleted:
 			if m, ok := ev.Object.(*metav1.PartialObjectMetadata); ok && !w.skip(m) {
-				w.publish(ctx, refChange{Namespace: m.Namespace, Name: m.Name})
+				w.publish(ctx, refChange{Namespace: m.Namespace, Name: m.Name,
+					Held: slices.Contains(m.Finalizers, v1alpha1.InUseFinalizer)})
 			}
 		case watch.Error:
 			return apierrors.FromObject(ev.Object)

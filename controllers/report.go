@@ -33,6 +33,11 @@ func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err
 		// there is nothing true to report, so no status write either.
 		return ctrl.Result{RequeueAfter: staleRequeue}, nil
 	}
+	if p.quiet {
+		// Nothing is done or wrong yet: the provider watch brings the
+		// Account back when the provider records its use.
+		return ctrl.Result{RequeueAfter: waitRequeue}, nil
+	}
 	a := p.a
 	if err != nil {
 		o = failureOutcome(err)

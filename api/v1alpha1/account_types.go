@@ -118,6 +118,15 @@ type AccountSpec struct {
 	// +default="Delete"
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+	// deletionProtection true makes every delete of this Account fail
+	// (kubectl delete, a GitOps prune, garbage collection, a namespace
+	// deletion) until it is set back to false. It is enforced by the
+	// ValidatingAdmissionPolicy the operator installs
+	// (account-operator-deletion-protection), not by the operator itself: it
+	// holds even while the operator is down. A namespace being deleted stays
+	// Terminating while it holds a protected Account. Default false.
+	// +optional
+	DeletionProtection *bool `json:"deletionProtection,omitempty"`
 	// externalID adopts an existing upstream account by its id (CCM acct_id,
 	// SCP account_id, VectorCharts numeric account id) instead of creating
 	// one. May be set once; cannot change afterwards.
@@ -261,6 +270,8 @@ type AccountStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=acct,categories=account-operator
+// +kubebuilder:selectablefield:JSONPath=`.spec.providerRef.kind`
+// +kubebuilder:selectablefield:JSONPath=`.spec.providerRef.name`
 // +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.spec.providerRef.name`
 // +kubebuilder:printcolumn:name="Account-ID",type=string,JSONPath=`.status.accountID`
 // +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.state`

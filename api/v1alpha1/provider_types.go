@@ -159,6 +159,13 @@ type AccountProviderStatus struct {
 	// url is the upstream's main URL, for display.
 	// +optional
 	URL string `json:"url,omitempty"`
+	// accountCount is how many Accounts refer to this provider. While it is
+	// above zero the provider, and the Secrets it reads, carry the finalizer
+	// accounts.operator.dev/in-use: deleting them waits until those Accounts
+	// are gone, so that each can still delete its upstream account.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	AccountCount int32 `json:"accountCount,omitempty"`
 	// probe is the result of the last conformance probe, run when the
 	// probe-requested-at annotation gets a new value.
 	// +optional
@@ -179,6 +186,7 @@ type AccountProviderStatus struct {
 // +kubebuilder:printcolumn:name="Upstream",type=string,JSONPath=`.status.upstream`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Accounts",type=integer,JSONPath=`.status.accountCount`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type AccountProvider struct {
 	metav1.TypeMeta `json:",inline"`
@@ -236,6 +244,7 @@ type ClusterAccountProviderSpec struct {
 // +kubebuilder:printcolumn:name="Upstream",type=string,JSONPath=`.status.upstream`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Accounts",type=integer,JSONPath=`.status.accountCount`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type ClusterAccountProvider struct {
 	metav1.TypeMeta `json:",inline"`

@@ -203,6 +203,11 @@ func (in *AccountProviderStatus) DeepCopy() *AccountProviderStatus {
 func (in *AccountSpec) DeepCopyInto(out *AccountSpec) {
 	*out = *in
 	out.ProviderRef = in.ProviderRef
+	if in.DeletionProtection != nil {
+		in, out := &in.DeletionProtection, &out.DeletionProtection
+		*out = new(bool)
+		**out = **in
+	}
 	if in.ConnectionSecret != nil {
 		in, out := &in.ConnectionSecret, &out.ConnectionSecret
 		*out = new(ConnectionSecretSpec)

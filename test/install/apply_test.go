@@ -42,11 +42,13 @@ func installCRDs(docs []document, manager string) {
 // expectInstallKinds checks what both installs create besides the CRDs: the
 // manager's ClusterRole, the metrics endpoint's auth ClusterRole and the
 // scrapers' metrics-reader, each role with its binding but metrics-reader
-// (scrapers bind it themselves).
+// (scrapers bind it themselves), and the deletion protection policy with its
+// binding.
 func expectInstallKinds(docs []document) {
 	GinkgoHelper()
 	for kind, n := range map[string]int{"ServiceAccount": 1, "ClusterRole": 3, "ClusterRoleBinding": 2,
-		"Role": 1, "RoleBinding": 1, "Deployment": 1, "Service": 1} {
+		"Role": 1, "RoleBinding": 1, "Deployment": 1, "Service": 1,
+		"ValidatingAdmissionPolicy": 1, "ValidatingAdmissionPolicyBinding": 1} {
 		Expect(ofKind(docs, kind)).To(HaveLen(n), kind)
 	}
 }
@@ -87,7 +89,8 @@ var _ = Describe("helm install", func() {
 		docs := splitManifest(helmTemplate())
 		expectInstallKinds(docs)
 		for _, d := range docs {
-			if d.obj.GetKind() != "CustomResourceDefinition" && !strings.HasPrefix(d.obj.GetKind(), "Cluster") {
+			if d.obj.GetKind() != "CustomResourceDefinition" && !strings.HasPrefix(d.obj.GetKind(), "Cluster") &&
+				!strings.HasPrefix(d.obj.GetKind(), "ValidatingAdmissionPolicy") {
 				Expect(d.obj.GetNamespace()).To(Equal(namespace), "%s %s", d.obj.GetKind(), d.obj.GetName())
 			}
 		}

@@ -49,10 +49,13 @@ var needed = map[grant]need{
 		"An admission check, not a request, so never seen as one", false},
 	{api, "accountproviders", "list"}:  {"the informer behind the AccountProvider controller and the Account watch; " + streamed, false},
 	{api, "accountproviders", "watch"}: {"the informer behind the AccountProvider controller and the Account watch", true},
+	{api, "accountproviders", "patch"}: {"UsageReconciler adds and removes the in-use finalizer of a provider Accounts refer to", true},
 	{api, "accountproviders/status", "update"}: {
 		"ProviderReconciler.Reconcile writes Ready with Status().Update", true},
 	{api, "clusteraccountproviders", "list"}:  {"the informer behind the ClusterAccountProvider controller and the Account watch; " + streamed, false},
 	{api, "clusteraccountproviders", "watch"}: {"the informer behind the ClusterAccountProvider controller and the Account watch", true},
+	{api, "clusteraccountproviders", "patch"}: {"UsageReconciler adds and removes the in-use finalizer of a provider Accounts refer to; " +
+		"the sufficiency run uses namespaced providers", false},
 	{api, "clusteraccountproviders/status", "update"}: {
 		"ProviderReconciler.Reconcile writes Ready with Status().Update", true},
 	{"", "secrets", "get"}: {"uncached reads (APIReader): provider credentials and CA bundles (Registry.readSecret), " +
@@ -62,6 +65,7 @@ var needed = map[grant]need{
 	{"", "secrets", "watch"}:  {"the same two caches", true},
 	{"", "secrets", "create"}: {"connection.save creates the connection Secret", true},
 	{"", "secrets", "update"}: {"connection.save updates the connection Secret when its data changes", true},
+	{"", "secrets", "patch"}:  {"secretHolds adds and removes the in-use finalizer of a Secret a provider in use reads", true},
 	{"", "configmaps", "get"}: {"resolver.ConfigMapKey reads spec.ccm.customLogo uncached, and a connection " +
 		"ConfigMap the label-filtered cache misses", true},
 	{"", "configmaps", "list"}: {
