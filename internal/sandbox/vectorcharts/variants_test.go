@@ -156,7 +156,8 @@ func TestVariantsCheckAndAdmin(t *testing.T) {
 	t.Cleanup(e.srv.Close)
 	var v Variants
 	e.callJSON("GET", "/admin/variants", "", nil, 200, &v)
-	if v != (Variants{DeleteJobType: "ACCOUNT_CLEANUP", RepeatDelete: RepeatDeleteNewJob, DeleteJobNames: JobNamesAccountID}) {
+	if v != (Variants{DeleteJobType: "ACCOUNT_CLEANUP", RepeatDelete: RepeatDeleteNewJob, DeleteJobNames: JobNamesAccountID,
+		DeletedAccounts: DeletedAccountsGone}) {
 		t.Fatalf("default variants = %+v", v)
 	}
 	e.callJSON("POST", "/admin/variants", "", map[string]string{"repeatDelete": "404"}, 204, nil)
