@@ -54,7 +54,8 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	return r.report(ctx, p, o, err)
 }
 
-// step is one pass: deletion, finalizer, pause, then the lifecycle. It ends
+// step is one pass: deletion, finalizer, pause, a namespace being deleted
+// (nothing is created, re-issued or written there), then the lifecycle. It ends
 // with an outcome, or with an error the reporter classifies. An Account
 // without an id gets its finalizer with the create marker (claim), once there
 // is an upstream to create it in.
@@ -73,6 +74,9 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 	if a.Annotations[v1alpha1.AnnotationPaused] == "true" {
 		o := paused("the paused annotation stops all upstream calls")
 		return &o, nil
+	}
+	if err := r.namespaceOpen(ctx, a); err != nil {
+		return nil, err
 	}
 	b, err := r.resolveProvider(ctx, a)
 	if err != nil {

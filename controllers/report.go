@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -73,20 +74,27 @@ func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err
 // a vanished account stall without a retry loop (watches bring the Account
 // back when something changes), pending ones wait as asked, transient ones back
 // off, honouring the upstream's Retry-After.
+//
+// A terminal failure that says when to look again (After) is looked at again
+// then, as a bounded safety net; the message is err's own, or, for an error
+// Failure mapped from a lower layer, the classification's.
 func failureOutcome(err error) *outcome {
 	f := adapter.Failure(err)
+	msg := err.Error()
+	if !errors.As(err, new(*adapter.Error)) {
+		msg = f.Error()
+	}
 	switch f.Class {
 	case adapter.ClassTerminal, adapter.ClassNotFound:
-		o := stalled(f.Reason, err.Error())
-		return &o
+		return stalled(f.Reason, msg).after(f.After)
 	case adapter.ClassPending:
 		wait := f.After
 		if wait <= 0 {
 			wait = pendingRequeue
 		}
-		return progressing(f.Reason, err.Error()).after(wait)
+		return progressing(f.Reason, msg).after(wait)
 	}
-	return failing(f.Reason, err.Error()).after(f.After)
+	return failing(f.Reason, msg).after(f.After)
 }
 
 // stalledAlready: the Account is Stalled for this reason already, so the

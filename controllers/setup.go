@@ -54,6 +54,7 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 			builder.WithPredicates(providerUsabilityChanged())).
 		Watches(&corev1.Namespace{}, r.byIndex(indexNamespace, func(o client.Object) string { return o.GetName() }),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Watches(&corev1.Namespace{}, r.inNamespace(), builder.WithPredicates(namespaceDeletionStarted())).
 		WatchesRawSource(refs.secrets.source(r.byRef(refSecret))).
 		WatchesRawSource(refs.configMaps.source(r.byRef(refConfigMap))).
 		WithOptions(opts).

@@ -57,6 +57,11 @@ const (
 	ReasonUpdateNotApplied = "UpdateNotApplied"
 	// ReasonKubernetesAPIError: a read or write of the Kubernetes API failed.
 	ReasonKubernetesAPIError = "KubernetesAPIError"
+	// ReasonNamespaceTerminating: the Account's namespace is being deleted,
+	// and the apiserver refuses new objects in it: the connection Secret
+	// cannot be written, so nothing is created or re-issued upstream; the
+	// Account's own deletion still deletes its upstream account.
+	ReasonNamespaceTerminating = "NamespaceTerminating"
 )
 
 // Annotations understood by the operator.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
@@ -92,11 +93,35 @@ func NotFound(format string, args ...any) error {
 	return &Error{Class: ClassNotFound, Reason: v1alpha1.ReasonNotFoundUpstream, Message: fmt.Sprintf(format, args...)}
 }
 
+// TerminatingRecheck is how long an Account in a namespace being deleted waits
+// before it looks again. Nothing but its own deletion (a watched change) can
+// help it, so the wait is long, and it is no backoff that starts short.
+const TerminatingRecheck = 10 * time.Minute
+
+// NamespaceTerminating is the failure of a pass whose outputs cannot be stored:
+// the Account's namespace is being deleted, and the apiserver refuses new
+// objects in it. No create or token re-issue is sent upstream (its result
+// would be lost) and no Secret is written; the Account stalls, looking again
+// after TerminatingRecheck, until its own deletion, which needs no new object,
+// deletes the upstream account. The message is fixed, so that the cached
+// check before the pass and the apiserver's refusal during it read alike.
+func NamespaceTerminating() error { return namespaceTerminating() }
+
+func namespaceTerminating() *Error {
+	return &Error{Class: ClassTerminal, Reason: v1alpha1.ReasonNamespaceTerminating, After: TerminatingRecheck,
+		Message: "the Account's namespace is being deleted, so the connection Secret cannot be written there " +
+			"(the apiserver refuses new objects in it) and nothing is created or re-issued upstream: " +
+			"a lost token is not replaced; deleting the Account still deletes its upstream account " +
+			"as spec.deletionPolicy says"}
+}
+
 // Failure returns the classification of err: the *Error in its chain, or,
 // for the layers below that do not know this taxonomy, one fixed mapping: an
 // upstream HTTP status (404 gone; 401, 403 Unauthorized and 400, 409, 422
 // UpstreamRejected, terminal; 429, 5xx and no answer transient), a
-// Kubernetes API error (transient), anything else (transient). nil for nil.
+// Kubernetes API error (a refused create in a namespace being deleted:
+// NamespaceTerminating; any other: transient), anything else (transient).
+// nil for nil.
 func Failure(err error) *Error {
 	if err == nil {
 		return nil
@@ -108,6 +133,9 @@ func Failure(err error) *Error {
 	var he *httpapi.Error
 	if errors.As(err, &he) {
 		return httpFailure(he, err)
+	}
+	if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
+		return namespaceTerminating()
 	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {

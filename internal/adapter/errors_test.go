@@ -6,6 +6,12 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -55,5 +61,30 @@ func TestError(t *testing.T) {
 	}
 	if err.Error() != "create: not listed yet" {
 		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+// The apiserver's refusal of a new object in a namespace being deleted (the
+// NamespaceLifecycle admission's Forbidden with its NamespaceTerminating cause)
+// reads as the cached check's failure: terminal, the same reason and message,
+// looked at again after TerminatingRecheck; any other Forbidden stays a
+// transient Kubernetes API error.
+func TestNamespaceTerminating(t *testing.T) {
+	gr := schema.GroupResource{Resource: "secrets"}
+	refused := apierrors.NewForbidden(gr, "a-account",
+		fmt.Errorf("unable to create new content in namespace t1 because it is being terminated"))
+	refused.ErrStatus.Details.Causes = append(refused.ErrStatus.Details.Causes, metav1.StatusCause{
+		Type: corev1.NamespaceTerminatingCause, Message: "namespace t1 is being terminated", Field: "metadata.namespace"})
+	want := Failure(NamespaceTerminating())
+	for _, err := range []error{NamespaceTerminating(), refused, fmt.Errorf("save: %w", refused)} {
+		f := Failure(err)
+		if f.Class != ClassTerminal || f.Reason != v1alpha1.ReasonNamespaceTerminating || f.After != TerminatingRecheck ||
+			f.Error() != want.Error() {
+			t.Errorf("%v: class %v, reason %q, after %v, message %q", err, f.Class, f.Reason, f.After, f.Error())
+		}
+	}
+	other := apierrors.NewForbidden(gr, "a-account", fmt.Errorf("RBAC says no"))
+	if f := Failure(other); f.Class != ClassTransient || f.Reason != v1alpha1.ReasonKubernetesAPIError {
+		t.Errorf("other Forbidden: class %v, reason %q", f.Class, f.Reason)
 	}
 }
