@@ -59,10 +59,10 @@ var _ = Describe("Connection Secret retention", func() {
 		Expect(metav1.IsControlledBy(&cm, again)).To(BeTrue())
 		Expect(cm.OwnerReferences).To(HaveLen(1))
 		s = connectionSecret(again)
-		// Taken back under Retain: the adopting Account's by its marks, and
-		// still without owner reference.
+		// Taken back: the adopting Account's by its marks, and owned, since
+		// its policy is Delete.
 		Expect(s.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationAccountUID, string(again.UID)))
-		Expect(s.OwnerReferences).To(BeEmpty())
+		Expect(metav1.IsControlledBy(s, again)).To(BeTrue(), "taken back: owned by the adopting Account")
 		Expect(s.Annotations).NotTo(HaveKey(v1alpha1.AnnotationRetainedFrom))
 		Expect(s.Data["token"]).To(Equal(kept["token"]), "the retained token is used, not replaced")
 		Expect(s.Data["password"]).To(Equal(kept["password"]))

@@ -181,4 +181,3 @@ func setSecretPolicy(a *v1alpha1.Account, policy v1alpha1.ConnectionSecretDeleti
 	cur.Spec.ConnectionSecret.DeletionPolicy = policy
 	Expect(k8sClient.Patch(rootCtx, cur, patch)).To(Succeed())
 }
-
