@@ -32,8 +32,9 @@ spec:
 // annotated with the account it belongs to. The Secret never has an owner
 // reference, so no garbage collector deletes it, whatever the deletion cascade
 // (`--cascade=foreground` included). The local control plane runs no garbage
-// collector (no kube-controller-manager), so that is checked as the property
-// itself: no owner reference while the Account lives, nor after. Applying the
+// collector (no kube-controller-manager; a foreground delete would wait for
+// it forever on the foregroundDeletion finalizer), so that is checked as the
+// property itself: no owner reference while the Account lives, nor after. Applying the
 // Account again with spec.externalID takes the Secret back, with the same
 // token under its renamed key.
 func TestConnectionSecretRetainedAfterDelete(t *testing.T) {
@@ -56,7 +57,7 @@ func TestConnectionSecretRetainedAfterDelete(t *testing.T) {
 		t.Fatalf("Secret under Retain has owner references %s: a foreground deletion would delete it", owners)
 	}
 
-	kubectl(t, ctx, "delete", "account", "keeper", "-n", ns, "--cascade=foreground", "--timeout="+readyWait.String())
+	kubectl(t, ctx, "delete", "account", "keeper", "-n", ns, "--timeout="+readyWait.String())
 	if owners := secretField(t, ctx, ns, "{.metadata.ownerReferences}"); owners != "" {
 		t.Fatalf("retained Secret still has owner references %s: the garbage collector would delete it", owners)
 	}
