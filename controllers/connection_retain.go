@@ -5,24 +5,69 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
 )
 
-// A connection Secret with deletionPolicy Retain outlives its Account: before
-// the finalizer goes, the Secret loses the Account's owner reference (so the
-// garbage collector leaves it) and is annotated with the upstream account it
-// belongs to. An Account that adopts that account through the same provider
-// takes it back; any other Account finds a conflict, as with any Secret it
-// does not own.
+// A connection Secret is tied to its Account by two annotations, the
+// Account's name and UID (the marks), not by an owner reference. Under
+// deletionPolicy Retain it never has one: a foreground deletion cascade
+// (kubectl delete --cascade=foreground, Argo CD's prune) has the garbage
+// collector delete owned dependents as soon as the Account gets its deletion
+// timestamp, before any finalizer could release them. Under Delete it is owned
+// as well, for the garbage collector. When an Account under Retain is deleted
+// its Secret's marks are replaced, before the finalizer goes, by an annotation
+// naming the upstream account. An Account that adopts that account through
+// the same provider takes it back; any other Account finds a conflict, as with
+// any Secret that is not its own.
 
-// reclaimable is nil when s, a Secret that a does not control, may be taken
-// back by a: it was retained from the very account a adopts
-// (spec.externalID), through a's provider, and nothing controls it now.
+// ownedBy reports whether s is a's connection Secret: controlled by a, or,
+// controlled by nothing, marked with a's UID. A Secret of an earlier Account
+// of the same name carries another UID and is not a's.
+func ownedBy(s *corev1.Secret, a *v1alpha1.Account) bool {
+	if ref := metav1.GetControllerOf(s); ref != nil {
+		return ref.UID == a.UID
+	}
+	return a.UID != "" && s.Annotations[v1alpha1.AnnotationAccountUID] == string(a.UID)
+}
+
+// marks are the annotations that tie a connection Secret to a.
+func marks(a *v1alpha1.Account) map[string]string {
+	return map[string]string{v1alpha1.AnnotationAccount: a.Name, v1alpha1.AnnotationAccountUID: string(a.UID)}
+}
+
+// refsTo lists the owner references to uid.
+func refsTo(refs []metav1.OwnerReference, uid types.UID) []metav1.OwnerReference {
+	var out []metav1.OwnerReference
+	for _, r := range refs {
+		if r.UID == uid {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ownerUpToDate: have's references to the Account are want's (none under
+// Retain, the controller reference under Delete).
+func ownerUpToDate(have, want *corev1.Secret, uid types.UID) bool {
+	return apiequality.Semantic.DeepEqual(refsTo(have.OwnerReferences, uid), refsTo(want.OwnerReferences, uid))
+}
+
+// withOwner replaces the references to uid in have by want's; others stay.
+func withOwner(have, want []metav1.OwnerReference, uid types.UID) []metav1.OwnerReference {
+	out := slices.DeleteFunc(slices.Clone(have), func(r metav1.OwnerReference) bool { return r.UID == uid })
+	return append(out, want...)
+}
+
+// reclaimable is nil when s, a Secret that is not a's, may be taken back by
+// a: it was retained from the very account a adopts (spec.externalID),
+// through a's provider, and nothing controls it now.
 func reclaimable(s *corev1.Secret, a *v1alpha1.Account, upstream string) error {
 	from, retained := s.Annotations[v1alpha1.AnnotationRetainedFrom]
 	switch {
@@ -39,19 +84,13 @@ func reclaimable(s *corev1.Secret, a *v1alpha1.Account, upstream string) error {
 	return nil
 }
 
-// reclaim makes updated, a retained Secret being taken back, owned by the
-// Account again, with want's owner reference.
-func reclaim(updated, want *corev1.Secret) {
-	delete(updated.Annotations, v1alpha1.AnnotationRetainedFrom)
-	updated.OwnerReferences = append(updated.OwnerReferences, want.OwnerReferences...)
-}
-
 // retainSecret releases the connection Secret of an Account being deleted
-// whose policy keeps it: its owner reference goes and AnnotationRetainedFrom
-// names the upstream account. It runs before the finalizer is removed, so a
-// crash in between leaves an Account that releases it again on the next
-// pass. The Secret is read uncached: the cache may lag and hold only labelled
-// Secrets. One without the Account as owner, or gone, is left alone.
+// whose policy keeps it: its marks (and any owner reference to the Account,
+// left by an earlier version) go and AnnotationRetainedFrom names the upstream
+// account. It runs before the finalizer is removed, so a crash in between
+// leaves an Account that releases it again on the next pass. The Secret is
+// read uncached: the cache may lag. One that is not the Account's, or gone,
+// is left alone.
 func (r *AccountReconciler) retainSecret(ctx context.Context, a *v1alpha1.Account) error {
 	if !a.ConnectionSecretRetained() || a.Status.AccountID == "" {
 		return nil
@@ -64,13 +103,15 @@ func (r *AccountReconciler) retainSecret(ctx context.Context, a *v1alpha1.Accoun
 	if err != nil {
 		return err
 	}
-	owned := func(ref metav1.OwnerReference) bool { return ref.UID == a.UID }
-	if !slices.ContainsFunc(s.OwnerReferences, owned) {
+	if !ownedBy(&s, a) {
 		return nil
 	}
-	s.OwnerReferences = slices.DeleteFunc(s.OwnerReferences, owned)
+	s.OwnerReferences = withOwner(s.OwnerReferences, nil, a.UID)
 	if s.Annotations == nil {
 		s.Annotations = map[string]string{}
+	}
+	for k := range marks(a) {
+		delete(s.Annotations, k)
 	}
 	s.Annotations[v1alpha1.AnnotationRetainedFrom] = a.RetainedFrom(r.upstreamName(a), a.Status.AccountID)
 	// An update carries the resourceVersion just read: a concurrent change

@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -56,10 +57,11 @@ func loadConnection(ctx context.Context, cached, uncached client.Reader, a *v1al
 	return c, c.use(&s, a)
 }
 
-// use takes s as the stored Secret, if this Account controls it or takes it
-// back (reclaimable), with its data keyed by the published names.
+// use takes s as the stored Secret, if it is this Account's (ownedBy) or the
+// Account takes it back (reclaimable), with its data keyed by the published
+// names.
 func (c *connection) use(s *corev1.Secret, a *v1alpha1.Account) error {
-	if !metav1.IsControlledBy(s, a) {
+	if !ownedBy(s, a) {
 		if err := reclaimable(s, a, c.upstream); err != nil {
 			return err
 		}
@@ -89,14 +91,14 @@ func (c *connection) propose(data map[string][]byte) {
 	}
 }
 
-// save writes the Secret when its data, labels or annotations differ; a
-// Secret that is already right costs no write. One the cache did not show is
-// created; if it exists after all (a foreign one, or this Account's that the
-// cache has not seen yet or that lost its label), it is read once and, if
-// this Account controls it, updated.
+// save writes the Secret when its data, labels, annotations or owner
+// reference differ; a Secret that is already right costs no write. One the
+// cache did not show is created; if it exists after all (a foreign one, or
+// this Account's that the cache has not seen yet or that lost its label), it
+// is read once and, if it is this Account's, updated.
 func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime.Scheme, a *v1alpha1.Account) error {
-	want := desiredSecret(a, c.data)
-	if err := controllerutil.SetControllerReference(a, want, scheme); err != nil {
+	want, err := desiredOwned(a, c.data, scheme)
+	if err != nil {
 		return err
 	}
 	if c.secret == nil {
@@ -111,12 +113,23 @@ func (c *connection) save(ctx context.Context, cl client.Client, scheme *runtime
 		if err := c.rebase(ctx, a); err != nil {
 			return err
 		}
-		want = desiredSecret(a, c.data)
-		if err := controllerutil.SetControllerReference(a, want, scheme); err != nil {
+		if want, err = desiredOwned(a, c.data, scheme); err != nil {
 			return err
 		}
 	}
-	return c.update(ctx, cl, want)
+	return c.update(ctx, cl, want, a.UID)
+}
+
+// desiredOwned is desiredSecret with the Account as controller under
+// deletionPolicy Delete, and with no owner reference under Retain: the
+// garbage collector must never delete a Secret to be retained, even before
+// the Account's finalizer runs.
+func desiredOwned(a *v1alpha1.Account, data map[string][]byte, scheme *runtime.Scheme) (*corev1.Secret, error) {
+	want := desiredSecret(a, data)
+	if a.ConnectionSecretRetained() {
+		return want, nil
+	}
+	return want, controllerutil.SetControllerReference(a, want, scheme)
 }
 
 // secretWriteError classifies a refused write of the connection Secret: one
@@ -154,25 +167,28 @@ func (c *connection) rebase(ctx context.Context, a *v1alpha1.Account) error {
 	return nil
 }
 
-// update writes want over the stored Secret unless it holds it already. A
-// Secret taken back gets this Account as its owner and loses the retained-from
-// annotation in the same write.
-func (c *connection) update(ctx context.Context, cl client.Client, want *corev1.Secret) error {
+// update writes want over the stored Secret unless it holds it already. The
+// owner reference to the Account (uid) is set or removed as want says, so a
+// change of the deletion policy costs one write. A Secret taken back gets
+// this Account's marks and loses the retained-from annotation in the same
+// write.
+func (c *connection) update(ctx context.Context, cl client.Client, want *corev1.Secret, uid types.UID) error {
 	if c.secret.Type != want.Type {
 		return adapter.Terminalf(v1alpha1.ReasonInvalidSpec, "spec.connectionSecret.type: Secret %q has type %s, not %s, "+
 			"and a Secret's type cannot change: apply this Account again with spec.connectionSecret.type %s to use it, "+
 			"or delete the Secret", c.secret.Name, c.secret.Type, want.Type, c.secret.Type)
 	}
-	if !c.takeBack && secretUpToDate(c.secret, want) {
+	if !c.takeBack && secretUpToDate(c.secret, want) && ownerUpToDate(c.secret, want, uid) {
 		return nil
 	}
 	updated := c.secret.DeepCopy()
+	updated.OwnerReferences = withOwner(updated.OwnerReferences, want.OwnerReferences, uid)
 	updated.Data = want.Data
 	updated.Labels = mergeStrings(updated.Labels, want.Labels)
 	updated.Annotations = withKeysNote(mergeStrings(updated.Annotations, want.Annotations),
 		want.Annotations[v1alpha1.AnnotationConnectionKeys])
 	if c.takeBack {
-		reclaim(updated, want)
+		delete(updated.Annotations, v1alpha1.AnnotationRetainedFrom)
 	}
 	c.writes.record(updated)
 	if err := cl.Update(ctx, updated); err != nil {
@@ -191,7 +207,7 @@ func secretUpToDate(have, want *corev1.Secret) bool {
 }
 
 // desiredSecret is the connection Secret holding data (keyed by the published
-// names) as spec.connectionSecret shapes it.
+// names) as spec.connectionSecret shapes it, with the Account's marks.
 func desiredSecret(a *v1alpha1.Account, data map[string][]byte) *corev1.Secret {
 	labels := map[string]string{}
 	annotations := map[string]string{}
@@ -200,6 +216,7 @@ func desiredSecret(a *v1alpha1.Account, data map[string][]byte) *corev1.Secret {
 		maps.Copy(annotations, cs.Annotations)
 	}
 	labels[ManagedByLabel] = ManagedByValue
+	maps.Copy(annotations, marks(a))
 	stored, note := toStored(data, a.ConnectionKeys())
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: a.ConnectionSecretName(), Namespace: a.Namespace,

@@ -40,6 +40,7 @@ var _ = Describe("Connection Secret retention", func() {
 
 		s := connectionSecret(first)
 		Expect(s.OwnerReferences).To(BeEmpty(), "a retained Secret must not be garbage collected with its Account")
+		Expect(s.Annotations).NotTo(HaveKey(v1alpha1.AnnotationAccountUID), "no longer the deleted Account's")
 		Expect(s.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationRetainedFrom, "vectorCharts/AccountProvider/vectorcharts/"+id))
 		Expect(s.Data).To(Equal(kept))
 
@@ -58,6 +59,9 @@ var _ = Describe("Connection Secret retention", func() {
 		Expect(metav1.IsControlledBy(&cm, again)).To(BeTrue())
 		Expect(cm.OwnerReferences).To(HaveLen(1))
 		s = connectionSecret(again)
+		// Taken back: the adopting Account's by its marks, and owned, since
+		// its policy is Delete.
+		Expect(s.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationAccountUID, string(again.UID)))
 		Expect(metav1.IsControlledBy(s, again)).To(BeTrue(), "taken back: owned by the adopting Account")
 		Expect(s.Annotations).NotTo(HaveKey(v1alpha1.AnnotationRetainedFrom))
 		Expect(s.Data["token"]).To(Equal(kept["token"]), "the retained token is used, not replaced")

@@ -21,7 +21,7 @@ import (
 // publish it. An update whose content differs (someone edited the Secret) and
 // a delete still trigger. The digest is noted before the write, since the
 // event may arrive before the write call returns; it is a SHA-256, so no
-// Secret value is kept. Notes are keyed by the Secret's controlling Account,
+// Secret value is kept. Notes are keyed by the Secret's Account (accountOf),
 // so there is one per Account and kind and it goes when the Account goes
 // (forget).
 type ownWrites struct {
@@ -47,7 +47,7 @@ func newOwnWrites() *ownWrites {
 }
 
 // record notes the content the operator is about to write. The object (a
-// Secret or ConfigMap) carries its Account as controller, as every one the
+// Secret or ConfigMap) names its Account (accountOf), as every one the
 // operator writes does.
 func (w *ownWrites) record(o client.Object) {
 	key, ok := ownKeyOf(o)
@@ -82,19 +82,24 @@ func (w *ownWrites) forget(account types.NamespacedName) {
 	delete(w.written, ownKey{configMap: true, account: account})
 }
 
-// ownKeyOf is the note key of a Secret or ConfigMap an Account controls.
+// ownKeyOf is the note key of an Account's Secret or ConfigMap.
 func ownKeyOf(o client.Object) (ownKey, bool) {
 	_, isSecret := o.(*corev1.Secret)
 	_, isConfigMap := o.(*corev1.ConfigMap)
-	account, ok := controllingAccount(o)
+	account, ok := accountOf(o)
 	if !ok || !isSecret && !isConfigMap {
 		return ownKey{}, false
 	}
 	return ownKey{configMap: isConfigMap, account: account}, true
 }
 
-// controllingAccount names the Account that controls o, if any.
-func controllingAccount(o metav1.Object) (types.NamespacedName, bool) {
+// accountOf names the Account whose connection Secret or ConfigMap o is: the
+// one its AnnotationAccount names (a connection Secret under deletionPolicy
+// Retain has no owner reference), else its controller.
+func accountOf(o metav1.Object) (types.NamespacedName, bool) {
+	if name := o.GetAnnotations()[v1alpha1.AnnotationAccount]; name != "" {
+		return types.NamespacedName{Namespace: o.GetNamespace(), Name: name}, true
+	}
 	ref := metav1.GetControllerOf(o)
 	if ref == nil || ref.Kind != "Account" || ref.APIVersion != v1alpha1.GroupVersion.String() {
 		return types.NamespacedName{}, false

@@ -46,7 +46,10 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Account{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, annotationsChanged()))).
-		Owns(&corev1.Secret{}, builder.WithPredicates(r.ownWrites.othersChanges())).
+		// Not Owns: a connection Secret under deletionPolicy Retain has no
+		// owner reference; accountOf reads the Account from its marks.
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(byAccountOf),
+			builder.WithPredicates(r.ownWrites.othersChanges())).
 		Owns(&corev1.ConfigMap{}, builder.WithPredicates(r.ownWrites.othersChanges())).
 		Watches(&v1alpha1.AccountProvider{}, r.byIndex(indexProvider, providerIndexValue),
 			builder.WithPredicates(providerUsabilityChanged())).
@@ -60,6 +63,14 @@ func (r *AccountReconciler) SetupWithManager(mgr ctrl.Manager, refs *refWatches,
 		WithOptions(opts).
 		Named("account").
 		Complete(r)
+}
+
+// byAccountOf maps a connection Secret to its Account.
+func byAccountOf(_ context.Context, o client.Object) []reconcile.Request {
+	if key, ok := accountOf(o); ok {
+		return []reconcile.Request{{NamespacedName: key}}
+	}
+	return nil
 }
 
 // annotationsChanged passes a change of an Account's annotations other than

@@ -55,15 +55,14 @@ type ConnectionSecretSpec struct {
 	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
 	// deletionPolicy says what happens to the Secret when the Account is
-	// deleted: Delete removes it with the Account; Retain keeps it, without
-	// its owner reference and annotated accounts.operator.dev/retained-from:
-	// <upstream>/<provider kind>/<provider name>/<account id>, and an Account
-	// adopting that same account (spec.externalID, same provider) takes it
-	// back. Default: Retain when spec.deletionPolicy is Orphan (an orphaned
-	// account whose password or token is lost is useless), Delete otherwise.
-	// Retain needs the default background (or orphan) deletion cascade: a
-	// foreground cascade deletes owned objects before the Account's finalizer
-	// can release them.
+	// deleted: Delete removes it with the Account (it is owned by the
+	// Account); Retain keeps it: it never has an owner reference, so no
+	// deletion cascade (foreground included) removes it, and on deletion it is
+	// annotated accounts.operator.dev/retained-from: <upstream>/<provider
+	// kind>/<provider name>/<account id>; an Account adopting that same
+	// account (spec.externalID, same provider) takes it back. Default: Retain
+	// when spec.deletionPolicy is Orphan (an orphaned account whose password
+	// or token is lost is useless), Delete otherwise.
 	// +optional
 	DeletionPolicy ConnectionSecretDeletionPolicy `json:"deletionPolicy,omitempty"`
 	// type of the Secret: Opaque (default), kubernetes.io/basic-auth (needs a

@@ -12,8 +12,10 @@ const (
 	// ConnectionSecretDelete: the Secret is owned by the Account and the
 	// garbage collector deletes it with the Account.
 	ConnectionSecretDelete ConnectionSecretDeletionPolicy = "Delete"
-	// ConnectionSecretRetain: before the Account goes, the Secret loses its
-	// owner reference and is annotated with AnnotationRetainedFrom.
+	// ConnectionSecretRetain: the Secret never carries an owner reference, so
+	// no garbage collection (foreground cascading included) can delete it;
+	// AnnotationAccount and AnnotationAccountUID tie it to its Account. When
+	// the Account goes, they are replaced by AnnotationRetainedFrom.
 	ConnectionSecretRetain ConnectionSecretDeletionPolicy = "Retain"
 )
 
@@ -34,8 +36,19 @@ type ConnectionSecretType string
 // "vectorCharts/ClusterAccountProvider/vc-prod/42" (an AccountProvider is in
 // the Secret's namespace). An Account in that namespace that adopts the same
 // account through the same provider (spec.externalID) takes the Secret back:
-// it becomes its owner again and the annotation is removed.
+// the annotation is replaced by that Account's AnnotationAccount and
+// AnnotationAccountUID (and its owner reference under deletionPolicy Delete).
 const AnnotationRetainedFrom = "accounts.operator.dev/retained-from"
+
+// AnnotationAccount names, on a connection Secret, the Account that writes
+// it; AnnotationAccountUID holds that Account's UID. Together they, not an
+// owner reference, tie the Secret to its Account, so one under deletionPolicy
+// Retain, which has no owner reference, is still the Account's, and an Account
+// re-created with the same name (another UID) does not take it.
+const (
+	AnnotationAccount    = "accounts.operator.dev/account"
+	AnnotationAccountUID = "accounts.operator.dev/account-uid"
+)
 
 // AnnotationConnectionKeys records, on a connection Secret whose keys
 // spec.connectionSecret.keys renames, which stored key holds which published

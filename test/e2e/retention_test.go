@@ -29,10 +29,14 @@ spec:
 
 // TestConnectionSecretRetainedAfterDelete: `kubectl delete` of an Account with
 // deletionPolicy Orphan leaves its upstream account and its connection Secret,
-// released from the Account (no owner reference, so the garbage collector
-// keeps it) and annotated with the account it belongs to. Applying the Account
-// again with spec.externalID takes the Secret back, with the same token under
-// its renamed key.
+// annotated with the account it belongs to. The Secret never has an owner
+// reference, so no garbage collector deletes it, whatever the deletion cascade
+// (`--cascade=foreground` included). The local control plane runs no garbage
+// collector (no kube-controller-manager; a foreground delete would wait for
+// it forever on the foregroundDeletion finalizer), so that is checked as the
+// property itself: no owner reference while the Account lives, nor after. Applying the
+// Account again with spec.externalID takes the Secret back, with the same
+// token under its renamed key.
 func TestConnectionSecretRetainedAfterDelete(t *testing.T) {
 	ctx := setup(t, 3*time.Minute)
 	const ns = "retention"
@@ -47,6 +51,10 @@ func TestConnectionSecretRetainedAfterDelete(t *testing.T) {
 	cm := kubectl(t, ctx, "get", "configmap", "keeper-account", "-n", ns, "-o", "jsonpath={.data.accountID}")
 	if cm != id {
 		t.Fatalf("ConfigMap keeper-account has accountID %q, want %q", cm, id)
+	}
+
+	if owners := secretField(t, ctx, ns, "{.metadata.ownerReferences}"); owners != "" {
+		t.Fatalf("Secret under Retain has owner references %s: a foreground deletion would delete it", owners)
 	}
 
 	kubectl(t, ctx, "delete", "account", "keeper", "-n", ns, "--timeout="+readyWait.String())
@@ -64,10 +72,12 @@ func TestConnectionSecretRetainedAfterDelete(t *testing.T) {
 	apply(t, ctx, fmt.Sprintf(retainedAccount, ns, id))
 	waitReady(t, ctx, ns, readyWait, "account/keeper")
 	eventually(t, ctx, 30*time.Second, func() string {
-		owner := secretField(t, ctx, ns, `{.metadata.ownerReferences[?(@.controller==true)].name}`)
+		account := secretField(t, ctx, ns, `{.metadata.annotations.accounts\.operator\.dev/account}`)
+		owners := secretField(t, ctx, ns, "{.metadata.ownerReferences}")
 		from := secretField(t, ctx, ns, `{.metadata.annotations.accounts\.operator\.dev/retained-from}`)
-		if owner != "keeper" || from != "" {
-			return fmt.Sprintf("Secret owned by %q with retained-from %q; want owned by keeper, no annotation", owner, from)
+		if account != "keeper" || owners != "" || from != "" {
+			return fmt.Sprintf("Secret of Account %q, owners %q, retained-from %q; want keeper's, no owner, no retained-from",
+				account, owners, from)
 		}
 		return ""
 	})
