@@ -62,6 +62,9 @@ const (
 	// cannot be written, so nothing is created or re-issued upstream; the
 	// Account's own deletion still deletes its upstream account.
 	ReasonNamespaceTerminating = "NamespaceTerminating"
+	// ReasonTokenRevokeFailed: an API token the operator made and no longer
+	// holds could not be revoked upstream yet; it is retried with backoff.
+	ReasonTokenRevokeFailed = "TokenRevokeFailed"
 )
 
 // Annotations understood by the operator.

@@ -19,8 +19,11 @@ const reissuedTokenName = "account-operator"
 var noteTokenReissued = adapter.Note{Reason: "TokenReissued",
 	Message: "issued a new API token: the connection Secret had lost it"}
 
-// Update renames the account when the observation found name drift, and
-// issues a new API token when the connection Secret lost the one-time token.
+// Update renames the account when the observation found name drift, issues a
+// new API token when the connection Secret lost the one-time token, and, once
+// the Secret holds a token other than the one status records, revokes the
+// recorded one. The new token's fingerprint is recorded only then: a
+// re-issue leaves the lost token's in status, so the next pass revokes it.
 func (p *Adapter) Update(ctx context.Context, req *adapter.Request, obs adapter.Observation) (adapter.Update, error) {
 	id, err := accountID(req)
 	if err != nil {
@@ -31,7 +34,10 @@ func (p *Adapter) Update(ctx context.Context, req *adapter.Request, obs adapter.
 			return adapter.Update{}, fmt.Errorf("rename account %d: %w", id, err)
 		}
 	}
-	if len(req.Connection[keyToken]) > 0 {
+	if cur := req.Connection[keyToken]; len(cur) > 0 {
+		if held := heldFingerprint(req); held != "" && held != fingerprint(cur) {
+			return p.revokeReplaced(ctx, id, cur, held)
+		}
 		return adapter.Update{}, nil
 	}
 	userID, err := strconv.ParseInt(string(obs.Details[keyUserID]), 10, 64)

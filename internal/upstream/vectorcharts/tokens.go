@@ -23,7 +23,7 @@ func (c *Client) CreateApiToken(ctx context.Context, req CreateApiTokenRequest) 
 // GetApiTokens lists an account's API tokens (admin getApiTokens). Their ids
 // are bearer strings: they stay Secrets. An unknown account is a 404.
 func (c *Client) GetApiTokens(ctx context.Context, accountID int64) ([]ApiToken, error) {
-	var ws []apiTokenWire
+	var ws []apiTokenListWire
 	q := url.Values{"accountId": {strconv.FormatInt(accountID, 10)}}
 	if err := c.get(ctx, OpGetApiTokens, "/admin/getApiTokens", q, &ws); err != nil {
 		return nil, err

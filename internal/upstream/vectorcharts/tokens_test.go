@@ -59,3 +59,13 @@ func TestGetApiTokens(t *testing.T) {
 		t.Fatalf("unknown account: %v, want 404", err)
 	}
 }
+
+// TestTokenListNameIsLenient: a name of another type than documented reads as
+// "", never failing the listing.
+func TestTokenListNameIsLenient(t *testing.T) {
+	for raw, want := range map[string]string{`"account-operator"`: "account-operator", `42`: "", `null`: "", ``: ""} {
+		if got := (apiTokenListWire{ID: "x", Name: []byte(raw)}).token().Name; got != want {
+			t.Errorf("name %s reads %q, want %q", raw, got, want)
+		}
+	}
+}
