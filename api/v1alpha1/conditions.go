@@ -73,6 +73,11 @@ const (
 	AnnotationPaused = "accounts.operator.dev/paused"
 	// AnnotationReconcileRequestedAt set to any new value forces a full check.
 	AnnotationReconcileRequestedAt = "accounts.operator.dev/reconcile-requested-at"
+	// AnnotationRotateRequestedAt set to any new value on a VectorCharts
+	// Account rotates its API token once: a new one is issued into the
+	// connection Secret's token key, the previous one is kept as
+	// token.previous until it is revoked upstream, then that key goes.
+	AnnotationRotateRequestedAt = "accounts.operator.dev/rotate-requested-at"
 	// AnnotationProbeRequestedAt set to any new value on an AccountProvider or
 	// ClusterAccountProvider runs the read-only conformance probe once.
 	AnnotationProbeRequestedAt = "accounts.operator.dev/probe-requested-at"

@@ -40,4 +40,10 @@ type VectorChartsAccountStatus struct {
 	// tokenIssuedAt is when the operator recorded the token of tokenFingerprint.
 	// +optional
 	TokenIssuedAt *metav1.Time `json:"tokenIssuedAt,omitempty"`
+	// lastHandledRotateRequestedAt is the value of the
+	// accounts.operator.dev/rotate-requested-at annotation whose rotation was
+	// done, so one value rotates the token once.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	LastHandledRotateRequestedAt string `json:"lastHandledRotateRequestedAt,omitempty"`
 }

@@ -132,3 +132,47 @@ func TestRevokeFailureIsRetried(t *testing.T) {
 		t.Error("a token the user made was revoked")
 	}
 }
+
+// TestRequestedRotation: a new rotate-requested-at value mints a new token
+// with the previous one kept as token.previous; the next pass revokes the
+// previous one and drops the key; the same value never rotates again.
+func TestRequestedRotation(t *testing.T) {
+	e := newEnv(t)
+	req := newRequest(newAccount("rot", "rot@x.io"), resolver{})
+	c := e.created(t, req)
+	id, initial := mustID(t, c.ID), c.Details[keyToken]
+	req.Account.Annotations = map[string]string{v1alpha1.AnnotationRotateRequestedAt: "1"}
+
+	u := e.pass(t, req)
+	rotated := req.Connection[keyToken]
+	if string(rotated) == string(initial) || string(req.Connection[keyTokenPrevious]) != string(initial) {
+		t.Fatal("rotation must hold the new token as token and the previous one as token.previous")
+	}
+	if len(u.Notes) != 1 || u.Notes[0].Reason != "TokenRotated" || heldOf(req) != fingerprint(initial) {
+		t.Fatalf("rotate: notes %+v, fingerprint %q", u.Notes, heldOf(req))
+	}
+	if e.tokenAccount(t, initial) != id {
+		t.Fatal("the previous token was revoked before the new one was stored")
+	}
+
+	u = e.pass(t, req)
+	for _, k := range u.Drop {
+		delete(req.Connection, k)
+	}
+	if e.tokenAccount(t, initial) != 0 || e.tokenAccount(t, rotated) != id {
+		t.Fatal("after the revoke pass only the rotated token may work")
+	}
+	if len(u.Notes) != 1 || u.Notes[0].Reason != "TokenRevoked" || heldOf(req) != fingerprint(rotated) {
+		t.Fatalf("revoke: notes %+v, fingerprint %q", u.Notes, heldOf(req))
+	}
+	if _, ok := req.Connection[keyTokenPrevious]; ok {
+		t.Fatal("token.previous kept after the revocation")
+	}
+	if got := req.Account.Status.VectorCharts.LastHandledRotateRequestedAt; got != "1" {
+		t.Fatalf("handled value %q", got)
+	}
+	before := e.calls("CreateApiToken")
+	if u := e.pass(t, req); len(u.Notes) != 0 || e.calls("CreateApiToken") != before {
+		t.Fatal("the same annotation value rotated twice")
+	}
+}

@@ -13,6 +13,13 @@ import (
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
+// keyTokenPrevious holds a rotated-out token until it is revoked.
+const keyTokenPrevious = "token.previous"
+
+// noteTokenRotated is the event of a requested rotation. It never carries a token.
+var noteTokenRotated = adapter.Note{Reason: "TokenRotated", Message: "issued a new API token on request " +
+	"(annotation " + v1alpha1.AnnotationRotateRequestedAt + "); the previous one stays as token.previous until it is revoked"}
+
 // fingerprint is the non-secret name of a token in status: the first 8 hex
 // digits of its SHA-256. A bearer of 128 random bits cannot be recovered from
 // 32 bits of its hash.
@@ -52,6 +59,36 @@ func (p *Adapter) observeToken(req *adapter.Request, obs *adapter.Observation, u
 	case held != fingerprint(cur):
 		obs.UpToDate = false
 	}
+	if _, ok := rotationRequested(req); ok && len(cur) > 0 {
+		obs.UpToDate = false
+	}
+}
+
+// rotationRequested is the rotate-requested-at value not handled yet, if any.
+func rotationRequested(req *adapter.Request) (string, bool) {
+	v := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]
+	handled := ""
+	if st := req.Account.Status.VectorCharts; st != nil {
+		handled = st.LastHandledRotateRequestedAt
+	}
+	return v, v != "" && v != handled
+}
+
+// rotate issues a new token into the Secret's token key and keeps cur as
+// token.previous. The fingerprint stays cur's: the next pass, once the
+// Secret holds the new token, revokes cur and drops token.previous.
+func (p *Adapter) rotate(ctx context.Context, id int64, obs adapter.Observation, cur []byte, requested string) (adapter.Update, error) {
+	tok, err := p.mint(ctx, id, obs)
+	if err != nil {
+		return adapter.Update{}, err
+	}
+	return adapter.Update{Details: map[string][]byte{keyToken: tok, keyTokenPrevious: cur},
+		Notes: []adapter.Note{noteTokenRotated},
+		Status: func(s *v1alpha1.AccountStatus) {
+			if s.VectorCharts != nil {
+				s.VectorCharts.LastHandledRotateRequestedAt = requested
+			}
+		}}, nil
 }
 
 // revokeReplaced revokes, authenticated with cur (there is no admin revoke),
@@ -59,7 +96,7 @@ func (p *Adapter) observeToken(req *adapter.Request, obs *adapter.Observation, u
 // (one minted by a pass that crashed before the Secret stored it), then
 // records cur as held. It runs only once cur is in the Secret. A failure is
 // retried with backoff, never dropped: the fingerprint stays until it works.
-func (p *Adapter) revokeReplaced(ctx context.Context, accountID int64, cur []byte, held string) (adapter.Update, error) {
+func (p *Adapter) revokeReplaced(ctx context.Context, req *adapter.Request, accountID int64, cur []byte, held string) (adapter.Update, error) {
 	toks, err := p.client.GetApiTokens(ctx, accountID)
 	if err != nil {
 		return adapter.Update{}, revokeFailed(accountID, err)
@@ -75,11 +112,15 @@ func (p *Adapter) revokeReplaced(ctx context.Context, accountID int64, cur []byt
 		}
 		n++
 	}
-	u := adapter.Update{Status: func(s *v1alpha1.AccountStatus) {
+	// The held token is new, so a rotation asked for meanwhile (or one whose
+	// handling a crash kept out of status) is done.
+	requested := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]
+	u := adapter.Update{Drop: []string{keyTokenPrevious}, Status: func(s *v1alpha1.AccountStatus) {
 		if s.VectorCharts == nil {
 			s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
 		}
 		p.holds(cur)(s.VectorCharts)
+		s.VectorCharts.LastHandledRotateRequestedAt = requested
 	}}
 	if n > 0 {
 		u.Notes = []adapter.Note{{Reason: "TokenRevoked",

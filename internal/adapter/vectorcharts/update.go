@@ -10,8 +10,8 @@ import (
 	vcapi "github.com/account-operator/account-operator/internal/upstream/vectorcharts"
 )
 
-// reissuedTokenName names tokens minted to replace a lost one, so an admin can
-// tell them apart from the account's initial token.
+// reissuedTokenName names every token the operator mints (a re-issue or a
+// rotation), so it, and an admin, can tell them from tokens users made.
 const reissuedTokenName = "account-operator"
 
 // noteTokenReissued is the event recorded when a lost token is replaced. It
@@ -36,20 +36,32 @@ func (p *Adapter) Update(ctx context.Context, req *adapter.Request, obs adapter.
 	}
 	if cur := req.Connection[keyToken]; len(cur) > 0 {
 		if held := heldFingerprint(req); held != "" && held != fingerprint(cur) {
-			return p.revokeReplaced(ctx, id, cur, held)
+			return p.revokeReplaced(ctx, req, id, cur, held)
+		}
+		if v, ok := rotationRequested(req); ok {
+			return p.rotate(ctx, id, obs, cur, v)
 		}
 		return adapter.Update{}, nil
 	}
+	tok, err := p.mint(ctx, id, obs)
+	if err != nil {
+		return adapter.Update{}, err
+	}
+	return adapter.Update{Details: map[string][]byte{keyToken: tok}, Notes: []adapter.Note{noteTokenReissued}}, nil
+}
+
+// mint issues a new API token for the account's primary user, named so the
+// operator can tell its tokens from those users made in the portal.
+func (p *Adapter) mint(ctx context.Context, id int64, obs adapter.Observation) ([]byte, error) {
 	userID, err := strconv.ParseInt(string(obs.Details[keyUserID]), 10, 64)
 	if err != nil || userID <= 0 {
-		return adapter.Update{}, fmt.Errorf("vectorcharts: observation of account %d has no user id", id)
+		return nil, fmt.Errorf("vectorcharts: observation of account %d has no user id", id)
 	}
-	// Never retried by the client: a blind retry could mint two tokens.
+	// Never retried by the client: a blind retry could mint two.
 	tok, err := p.client.CreateApiToken(ctx, vcapi.CreateApiTokenRequest{UserID: userID, AccountID: id,
 		Name: reissuedTokenName})
 	if err != nil {
-		return adapter.Update{}, fmt.Errorf("issue API token for account %d: %w", id, err)
+		return nil, fmt.Errorf("issue API token for account %d: %w", id, err)
 	}
-	return adapter.Update{Details: map[string][]byte{keyToken: []byte(tok.ID.Reveal())},
-		Notes: []adapter.Note{noteTokenReissued}}, nil
+	return []byte(tok.ID.Reveal()), nil
 }
