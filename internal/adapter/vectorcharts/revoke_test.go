@@ -98,7 +98,7 @@ func TestRevokeFailureIsRetried(t *testing.T) {
 	id := mustID(t, c.ID)
 	initial := c.Details[keyToken]
 	userID := mustID(t, req.Account.Status.VectorCharts.UserID)
-	stray, err := e.p.client.CreateApiToken(ctxT(t), vcapi.CreateApiTokenRequest{UserID: userID, AccountID: id, Name: reissuedTokenName})
+	stray, err := e.p.client.CreateApiToken(ctxT(t), vcapi.CreateApiTokenRequest{UserID: userID, AccountID: id, Name: tokenName(req.Account)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +130,34 @@ func TestRevokeFailureIsRetried(t *testing.T) {
 	}
 	if e.tokenAccount(t, []byte(mine.ID.Reveal())) != id {
 		t.Error("a token the user made was revoked")
+	}
+}
+
+// TestRevocationSparesOtherAccountsTokens: two Accounts over one upstream
+// account (one adopted it) name their tokens apart, so a revocation by one
+// never revokes the token the other holds.
+func TestRevocationSparesOtherAccountsTokens(t *testing.T) {
+	e := newEnv(t)
+	req := newRequest(newAccount("one", "one@x.io"), resolver{})
+	req.Account.UID = "uid-one"
+	c := e.created(t, req)
+	id := mustID(t, c.ID)
+	other := newAccount("other", "one@x.io")
+	other.UID = "uid-other"
+	userID := mustID(t, req.Account.Status.VectorCharts.UserID)
+	theirs, err := e.p.client.CreateApiToken(ctxT(t), vcapi.CreateApiTokenRequest{UserID: userID, AccountID: id,
+		Name: tokenName(other)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(req.Connection, keyToken)
+	e.pass(t, req) // re-issue
+	e.pass(t, req) // revoke what it no longer holds
+	if e.tokenAccount(t, c.Details[keyToken]) != 0 {
+		t.Error("the lost token still works")
+	}
+	if e.tokenAccount(t, []byte(theirs.ID.Reveal())) != id {
+		t.Error("the other Account's token was revoked")
 	}
 }
 

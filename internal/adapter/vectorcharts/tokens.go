@@ -77,8 +77,8 @@ func rotationRequested(req *adapter.Request) (string, bool) {
 // rotate issues a new token into the Secret's token key and keeps cur as
 // token.previous. The fingerprint stays cur's: the next pass, once the
 // Secret holds the new token, revokes cur and drops token.previous.
-func (p *Adapter) rotate(ctx context.Context, id int64, obs adapter.Observation, cur []byte, requested string) (adapter.Update, error) {
-	tok, err := p.mint(ctx, id, obs)
+func (p *Adapter) rotate(ctx context.Context, req *adapter.Request, id int64, obs adapter.Observation, cur []byte, requested string) (adapter.Update, error) {
+	tok, err := p.mint(ctx, id, obs, tokenName(req.Account))
 	if err != nil {
 		return adapter.Update{}, err
 	}
@@ -104,7 +104,7 @@ func (p *Adapter) revokeReplaced(ctx context.Context, req *adapter.Request, acco
 	curFP, n := fingerprint(cur), 0
 	for _, t := range toks {
 		fp := fingerprint([]byte(t.ID.Reveal()))
-		if fp == curFP || (fp != held && t.Name != reissuedTokenName) {
+		if fp == curFP || (fp != held && t.Name != tokenName(req.Account)) {
 			continue
 		}
 		if err := p.client.DeleteApiToken(ctx, httpapi.Secret(cur), t.ID); err != nil && !httpapi.IsNotFound(err) {
