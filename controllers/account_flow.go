@@ -221,6 +221,7 @@ func (r *AccountReconciler) update(ctx context.Context, p *pass, obs adapter.Obs
 	}
 	book.wrote()
 	r.record(p, "", u.Details, u.Status)
+	p.conn.drop(u.Drop)
 	if len(obs.Drift) > 0 {
 		p.event("Updated", "corrected upstream drift in "+strings.Join(obs.Drift, ", "))
 	}

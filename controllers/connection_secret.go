@@ -81,6 +81,14 @@ func (c *connection) merge(details map[string][]byte) {
 	}
 }
 
+// drop removes keys the upstream no longer publishes (a revoked token).
+func (c *connection) drop(keys []string) {
+	for _, k := range keys {
+		delete(c.data, k)
+		delete(c.learnt, k)
+	}
+}
+
 // propose adds data chosen before a create (a generated password): a value
 // the Secret turns out to hold already wins over it (rebase).
 func (c *connection) propose(data map[string][]byte) {

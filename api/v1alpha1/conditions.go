@@ -62,6 +62,9 @@ const (
 	// cannot be written, so nothing is created or re-issued upstream; the
 	// Account's own deletion still deletes its upstream account.
 	ReasonNamespaceTerminating = "NamespaceTerminating"
+	// ReasonTokenRevokeFailed: an API token the operator made and no longer
+	// holds could not be revoked upstream yet; it is retried with backoff.
+	ReasonTokenRevokeFailed = "TokenRevokeFailed"
 )
 
 // Annotations understood by the operator.
@@ -70,6 +73,11 @@ const (
 	AnnotationPaused = "accounts.operator.dev/paused"
 	// AnnotationReconcileRequestedAt set to any new value forces a full check.
 	AnnotationReconcileRequestedAt = "accounts.operator.dev/reconcile-requested-at"
+	// AnnotationRotateRequestedAt set to any new value on a VectorCharts
+	// Account rotates its API token once: a new one is issued into the
+	// connection Secret's token key, the previous one is kept as
+	// token.previous until it is revoked upstream, then that key goes.
+	AnnotationRotateRequestedAt = "accounts.operator.dev/rotate-requested-at"
 	// AnnotationProbeRequestedAt set to any new value on an AccountProvider or
 	// ClusterAccountProvider runs the read-only conformance probe once.
 	AnnotationProbeRequestedAt = "accounts.operator.dev/probe-requested-at"

@@ -1,5 +1,7 @@
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // VectorChartsAccountSpec maps to the OEM Portal createAccount request. Only
 // the account name (spec.displayName) can change afterwards.
 type VectorChartsAccountSpec struct {
@@ -27,4 +29,21 @@ type VectorChartsAccountStatus struct {
 	// planInstance is the plan the account inherited.
 	// +optional
 	PlanInstance string `json:"planInstance,omitempty"`
+	// tokenFingerprint identifies the API token the operator last recorded as
+	// held in the connection Secret: the first 8 hex digits of the SHA-256 of
+	// the token (the token itself is a bearer and never appears in status).
+	// While the Secret holds a different token, the one with this fingerprint
+	// is revoked upstream and then the fingerprint moves to the new token.
+	// +optional
+	// +kubebuilder:validation:MaxLength=8
+	TokenFingerprint string `json:"tokenFingerprint,omitempty"`
+	// tokenIssuedAt is when the operator recorded the token of tokenFingerprint.
+	// +optional
+	TokenIssuedAt *metav1.Time `json:"tokenIssuedAt,omitempty"`
+	// lastHandledRotateRequestedAt is the value of the
+	// accounts.operator.dev/rotate-requested-at annotation whose rotation was
+	// done, so one value rotates the token once.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	LastHandledRotateRequestedAt string `json:"lastHandledRotateRequestedAt,omitempty"`
 }

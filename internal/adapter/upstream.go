@@ -118,7 +118,10 @@ type Creation struct {
 // Update is the result of applying drift.
 type Update struct {
 	Details map[string][]byte
-	Status  func(*v1alpha1.AccountStatus)
+	// Drop are keys to remove from the connection Secret (a rotated-out
+	// token once it is revoked).
+	Drop   []string
+	Status func(*v1alpha1.AccountStatus)
 	// Notes become events on the Account (reason, message).
 	Notes []Note
 }

@@ -104,7 +104,7 @@ func (p *Adapter) Create(ctx context.Context, req *adapter.Request) (adapter.Cre
 		keyToken:     []byte(res.InitialToken.ID.Reveal()),
 	}
 	return adapter.Creation{ID: string(details[keyAccountID]), State: stateActive, Details: details,
-		Status: statusFunc(res.User.ID, res.Account.PlanInstance)}, nil
+		Status: statusFunc(res.User.ID, res.Account.PlanInstance, p.holds(details[keyToken]))}, nil
 }
 
 // createError sorts a failed create. The portal answers 400 both for a
@@ -166,9 +166,7 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 		obs.UpToDate = false
 		obs.Drift = append(obs.Drift, driftDisplayName)
 	}
-	if len(req.Connection[keyToken]) == 0 {
-		obs.UpToDate = false
-	}
+	p.observeToken(req, &obs, userID, acct.PlanInstance)
 	return obs, nil
 }
 
@@ -191,10 +189,17 @@ func (p *Adapter) userID(ctx context.Context, req *adapter.Request, username str
 	return u.ID, nil
 }
 
-// statusFunc records the non-secret facts of the account.
-func statusFunc(userID int64, plan string) func(*v1alpha1.AccountStatus) {
+// statusFunc records the non-secret facts of the account, keeping what it
+// does not set (the held token's fingerprint); extra set more.
+func statusFunc(userID int64, plan string, extra ...func(*v1alpha1.VectorChartsAccountStatus)) func(*v1alpha1.AccountStatus) {
 	return func(s *v1alpha1.AccountStatus) {
-		s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{UserID: strconv.FormatInt(userID, 10), PlanInstance: plan}
+		if s.VectorCharts == nil {
+			s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
+		}
+		s.VectorCharts.UserID, s.VectorCharts.PlanInstance = strconv.FormatInt(userID, 10), plan
+		for _, f := range extra {
+			f(s.VectorCharts)
+		}
 	}
 }
 

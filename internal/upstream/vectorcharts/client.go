@@ -31,6 +31,8 @@ const (
 	OpGetAllAccounts = "GetAllAccounts"
 	OpGetAllUsers    = "GetAllUsers"
 	OpCreateApiToken = "CreateApiToken"
+	OpGetApiTokens   = "GetApiTokens"
+	OpDeleteApiToken = "DeleteOwnApiToken"
 	OpEditAccount    = "EditAccount"
 	OpDeleteAccount  = "DeleteAccount"
 	OpListJobs       = "ListJobs"
@@ -155,7 +157,7 @@ func (c *Client) newRequest(ctx context.Context, method, target string, body []b
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
+	req.Header.Set("Authorization", "Bearer "+bearerOf(ctx, c.token).Reveal())
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -1,6 +1,8 @@
 package vectorcharts
 
 import (
+	"encoding/json"
+
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -35,7 +37,8 @@ type Restrictions struct {
 // bearer string itself, held as a Secret so printing or JSON-encoding a token
 // never shows it.
 type ApiToken struct {
-	ID httpapi.Secret `json:"id"`
+	ID   httpapi.Secret `json:"id"`
+	Name string         `json:"name"`
 }
 
 // apiTokenWire is what the upstream sends; the id becomes a Secret at once so
@@ -45,6 +48,19 @@ type apiTokenWire struct {
 }
 
 func (w apiTokenWire) token() ApiToken { return ApiToken{ID: httpapi.Secret(w.ID)} }
+
+// apiTokenListWire is a token in getApiTokens, where the name is used (to
+// tell the operator's tokens); a name that is not a string reads as "".
+type apiTokenListWire struct {
+	ID   string          `json:"id"`
+	Name json.RawMessage `json:"name"`
+}
+
+func (w apiTokenListWire) token() ApiToken {
+	var name string
+	_ = json.Unmarshal(w.Name, &name)
+	return ApiToken{ID: httpapi.Secret(w.ID), Name: name}
+}
 
 // CreateAccountRequest creates an account, its primary user and an initial token.
 // Username is also the user's email; Password must be at least 4 characters.
