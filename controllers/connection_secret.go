@@ -2,7 +2,11 @@ package controllers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"maps"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -226,6 +230,7 @@ func desiredSecret(a *v1alpha1.Account, data map[string][]byte) *corev1.Secret {
 	labels[ManagedByLabel] = ManagedByValue
 	maps.Copy(annotations, marks(a))
 	stored, note := toStored(data, a.ConnectionKeys())
+	annotations[v1alpha1.AnnotationDataDigest] = dataDigest(stored)
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: a.ConnectionSecretName(), Namespace: a.Namespace,
 			Labels: labels, Annotations: withKeysNote(annotations, note)},
@@ -251,4 +256,16 @@ func mergeStrings(dst, src map[string]string) map[string]string {
 	}
 	maps.Copy(dst, src)
 	return dst
+}
+
+// dataDigest is the value of the data-digest annotation: the SHA-256 of the
+// Secret's data, keys sorted, each key and value length-prefixed so that no
+// two different data hash alike.
+func dataDigest(data map[string][]byte) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		fmt.Fprintf(h, "%d:%s%d:", len(k), k, len(data[k]))
+		h.Write(data[k])
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }

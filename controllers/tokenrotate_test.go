@@ -1,6 +1,12 @@
 package controllers_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -26,7 +32,9 @@ var _ = Describe("Token rotation", func() {
 		namespacedProvider(upstreams["vectorCharts"], ns)
 		a := waitReady(createVC(upstreams["vectorCharts"], ns, "rotate"))
 		id := mustInt(a.Status.AccountID)
-		old := connectionSecret(a).Data["token"]
+		first := connectionSecret(a)
+		old := first.Data["token"]
+		Expect(first.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationDataDigest, digestOf(first.Data)))
 
 		requestRotation(a, "first")
 		var rotated []byte
@@ -43,6 +51,10 @@ var _ = Describe("Token rotation", func() {
 			g.Expect(got.Status.VectorCharts.TokenFingerprint).To(Equal(tokenFingerprint(rotated)))
 		}).Should(Succeed())
 		Expect(reasons(eventsFor(a))).To(ContainElements("TokenRotated", "TokenRevoked"))
+		after := connectionSecret(a)
+		Expect(after.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationDataDigest, digestOf(after.Data)),
+			"the digest follows the data, so consumers can roll")
+		Expect(after.Annotations[v1alpha1.AnnotationDataDigest]).NotTo(Equal(first.Annotations[v1alpha1.AnnotationDataDigest]))
 
 		By("a full check with the same value rotates nothing")
 		requestCheck(a)
@@ -50,3 +62,14 @@ var _ = Describe("Token rotation", func() {
 		Expect(vcSandbox.TokensFor(id)).To(ConsistOf(string(rotated)))
 	})
 })
+
+// digestOf is the data-digest annotation's documented value, computed apart
+// from the operator's code.
+func digestOf(data map[string][]byte) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		_, _ = fmt.Fprintf(h, "%d:%s%d:", len(k), k, len(data[k]))
+		h.Write(data[k])
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}

@@ -56,6 +56,13 @@ const (
 // (a prepared password, a one-time token) whatever the spec says now.
 const AnnotationConnectionKeys = "accounts.operator.dev/connection-keys"
 
+// AnnotationDataDigest is, on a connection Secret, "sha256:" and the SHA-256
+// of its data (keys sorted, each key and value length-prefixed): it changes
+// whenever the data does (a re-issued or rotated token, a renamed key), so a
+// workload can roll when it changes (copy it into a pod-template annotation,
+// or let a reloader watch the Secret). It reveals nothing of the values.
+const AnnotationDataDigest = "accounts.operator.dev/data-digest"
+
 // ReasonConfigMapConflict is the Stalled reason when a ConfigMap with the
 // connection ConfigMap's name exists and is not owned by the Account; it is
 // never overwritten.
