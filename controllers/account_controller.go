@@ -96,7 +96,14 @@ func (r *AccountReconciler) step(ctx context.Context, p *pass) (*outcome, error)
 // write through the Go types would rewrite (empty strings left out), is never
 // sent, so the user's field manager keeps it.
 func (r *AccountReconciler) patchMeta(ctx context.Context, a, orig *v1alpha1.Account) error {
-	return r.Patch(ctx, a, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	return patchOptimistic(ctx, r.Client, a, orig)
+}
+
+// patchOptimistic writes what changed on obj since orig as a merge patch
+// carrying orig's resourceVersion, so a stale view conflicts instead of
+// overwriting another writer's finalizers or annotations.
+func patchOptimistic(ctx context.Context, c client.Writer, obj, orig client.Object) error {
+	return c.Patch(ctx, obj, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
 }
 
 // patchStatus writes the status subresource once, and only when it changed.

@@ -91,7 +91,7 @@ func (r *UsageReconciler) patchFinalizers(ctx context.Context, p v1alpha1.Provid
 	change func(client.Object, string) bool) error {
 	orig := p.DeepCopyObject().(client.Object)
 	change(p, v1alpha1.InUseFinalizer)
-	return r.Patch(ctx, p, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	return patchOptimistic(ctx, r.Client, p, orig)
 }
 
 // writeStatus records the count and, while the provider's deletion waits,

@@ -57,7 +57,7 @@ func (h *secretHolds) sync(ctx context.Context, key types.NamespacedName) error 
 	} else {
 		controllerutil.RemoveFinalizer(m, v1alpha1.InUseFinalizer)
 	}
-	err = h.Patch(ctx, m, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	err = patchOptimistic(ctx, h.Client, m, orig)
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
