@@ -1,7 +1,8 @@
 // Command bench measures the operator at scale on the local control plane:
 // the API server and upstream floors, time to Ready for N Accounts, calls and
 // writes per Account, steady state, a restart, memory and CPU (also with
-// unrelated Secrets in the cluster) and a scale curve. It prints a table and
+// unrelated Secrets in the cluster), fairness between two namespaces sharing
+// a rate-limited provider, and a scale curve. It prints a table and
 // writes every figure to a JSON file. It is a benchmark, not a test: run it
 // with `make bench` on a machine that is otherwise idle.
 package main
@@ -35,6 +36,7 @@ type config struct {
 	steadyIntervals int
 	unrelated       int
 	curve           []int
+	fairnessN       int
 	stateDir        string
 	out             string
 	timeout         time.Duration
@@ -55,6 +57,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.pollInterval, "poll-interval", 10*time.Second, "the manager's default poll interval in the steady-state phase")
 	fs.IntVar(&c.steadyIntervals, "steady-intervals", 3, "poll intervals observed in the steady-state phase")
 	fs.IntVar(&c.unrelated, "unrelated-secrets", 10000, "unrelated Secrets created for the memory phase")
+	fs.IntVar(&c.fairnessN, "fairness-n", 1000, "Accounts namespace A applies in the fairness phase; 0 skips it")
 	fs.StringVar(&curve, "curve", "100,300,1000,3000", "comma-separated N for the scale curve; empty skips it")
 	fs.StringVar(&c.stateDir, "state-dir", filepath.Join(home, ".cache", "account-operator", "bench"), "state directory (emptied first)")
 	fs.StringVar(&c.out, "out", "", "JSON results file (default: <state-dir>/results.json)")

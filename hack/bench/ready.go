@@ -132,3 +132,16 @@ func (w *readyWatch) lastReady(ns string) time.Time {
 	}
 	return last
 }
+
+// readyBefore is how many Accounts in ns became Ready before t.
+func (w *readyWatch) readyBefore(ns string, t time.Time) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for k, at := range w.ready {
+		if k[:len(ns)+1] == ns+"/" && at.Before(t) {
+			n++
+		}
+	}
+	return n
+}

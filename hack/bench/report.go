@@ -52,6 +52,13 @@ func checkTargets(r *results, c config) []target {
 		add("manager peak RSS under 150 MiB", r.PeakRSS < 150*mib, "%.1f MiB", float64(r.PeakRSS)/mib)
 		add("RSS growth from unrelated Secrets under 10 MiB", r.RSSGrowth < 10*mib, "%.1f MiB", float64(r.RSSGrowth)/mib)
 	}
+	if f := r.Fairness; f.N > 0 {
+		add("fairness: one Account of namespace B Ready under 5 s while A's are created", f.BSeconds < 5,
+			"%.1f s", f.BSeconds)
+		limit := float64(f.RequestsPerSecond)
+		add("fairness: namespace A's run keeps the provider's rate (at least 90 % of it)",
+			f.CallsPerSecond >= 0.9*limit, "%.1f of %.0f calls/s", f.CallsPerSecond, limit)
+	}
 	if len(r.Curve) >= 2 {
 		first, last := r.Curve[0], r.Curve[len(r.Curve)-1]
 		add("scale curve: linear, not worse", last.SecondsPer1000 <= 1.5*first.SecondsPer1000,
@@ -109,6 +116,7 @@ func printTable(out io.Writer, r *results) {
 	printRestart(w, fmt.Sprintf("Restart with %d unrelated Secrets", r.Settings.UnrelatedSecrets), r.Unrelated)
 	fmt.Fprintf(w, "Manager peak RSS (all phases)\t%.1f MiB; growth from unrelated Secrets %.1f MiB\n",
 		float64(r.PeakRSS)/mib, float64(r.RSSGrowth)/mib)
+	printFairness(w, r.Fairness)
 	for _, p := range r.Curve {
 		fmt.Fprintf(w, "Scale curve N=%d\t%.2f s (%.2f s per 1000), %.2f writes per Account, %d duplicates\n",
 			p.N, p.Seconds, p.SecondsPer1000, p.WritesPerAccount, p.Duplicates)
@@ -152,4 +160,14 @@ func writeJSON(path string, r *results) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func printFairness(w io.Writer, f fairnessResult) {
+	if f.N == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Fairness (%s, %d/s, burst %d)\tnamespace B's Account Ready in %.2f s (applied with %d of A's %d Ready; %d Ready when B was)\n",
+		f.Upstream, f.RequestsPerSecond, f.Burst, f.BSeconds, f.AReadyAtBApply, f.N, f.AReadyAtBReady)
+	fmt.Fprintf(w, "  namespace A\tall %d Ready in %.2f s, %d upstream calls (%.1f/s from B's apply on), %d duplicates\n",
+		f.N, f.ASeconds, f.UpstreamCalls, f.CallsPerSecond, f.Duplicates)
 }

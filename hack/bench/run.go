@@ -39,6 +39,8 @@ type results struct {
 	Curve       []curvePoint  `json:"curve"`
 	Targets     []target      `json:"targets"`
 	WallSeconds float64       `json:"wallSeconds"`
+
+	Fairness fairnessResult `json:"fairness"`
 }
 
 // curvePoint is the time to Ready for one N in a fresh environment.
@@ -61,6 +63,9 @@ func run(ctx context.Context, c config) (*results, error) {
 	err := mainRun(ctx, c, res)
 	if res.Floor.Writes == 0 { // nothing measured: no table of zeros
 		return nil, err
+	}
+	if err == nil && c.fairnessN > 0 {
+		err = fairness(ctx, c, res)
 	}
 	if err == nil {
 		err = curve(ctx, c, res)
