@@ -12,6 +12,7 @@ import (
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
+	"github.com/account-operator/account-operator/internal/fairshare"
 )
 
 // Finalizer keeps an Account until its upstream account is deleted (or orphaned).
@@ -39,8 +40,11 @@ type AccountReconciler struct {
 }
 
 // Reconcile runs one pass of the state machine; report turns its end into
-// conditions, events, metrics, the one status write and the requeue.
+// conditions, events, metrics, the one status write and the requeue. The
+// pass's upstream calls wait for their provider's rate limit in the turn of
+// the Account's namespace.
 func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ctx = fairshare.WithFlow(ctx, req.Namespace)
 	a := &v1alpha1.Account{}
 	if err := r.Get(ctx, req.NamespacedName, a); err != nil {
 		if client.IgnoreNotFound(err) == nil {

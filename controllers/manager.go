@@ -90,7 +90,9 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	ar := &AccountReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: mgr.GetScheme(),
 		Registry: reg, Events: EventSink{Recorder: mgr.GetEventRecorder("account-operator")},
 		Metrics: metrics, DefaultPollInterval: o.DefaultPollInterval}
-	return ar.SetupWithManager(mgr, refs, copts)
+	aopts := copts
+	aopts.NewQueue = namespaceFairQueue
+	return ar.SetupWithManager(mgr, refs, aopts)
 }
 
 // controllerOptions are the options of every controller: the same number of

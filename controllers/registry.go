@@ -17,6 +17,7 @@ import (
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
+	"github.com/account-operator/account-operator/internal/fairshare"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -57,7 +58,7 @@ type registryEntry struct {
 	version  registryVersion
 	kind     adapter.Kind
 	upstream adapter.Upstream
-	limiter  *rate.Limiter
+	limiter  *fairshare.Limiter
 }
 
 // Cached returns the provider built for p's current generation, if any: the
@@ -169,7 +170,7 @@ func (r *Registry) readCA(ctx context.Context, p v1alpha1.ProviderObject) ([]byt
 	return data[key], rv, nil
 }
 
-func (r *Registry) httpClient(limiter *rate.Limiter, caPEM []byte) (*http.Client, error) {
+func (r *Registry) httpClient(limiter *fairshare.Limiter, caPEM []byte) (*http.Client, error) {
 	var tlsConfig *tls.Config
 	if len(caPEM) > 0 {
 		pool, err := x509.SystemCertPool()
@@ -191,10 +192,13 @@ func (r *Registry) httpClient(limiter *rate.Limiter, caPEM []byte) (*http.Client
 }
 
 // limitedTransport waits for the provider's shared token bucket before every
-// upstream request, so all Accounts of a provider together stay under its rate.
+// upstream request, so all Accounts of a provider together stay under its
+// rate. The bucket's tokens go to the waiting namespaces in turn (the
+// Account's namespace rides in the request's context, see Reconcile): one
+// namespace's many waiting requests do not hold up another's few.
 type limitedTransport struct {
 	next    http.RoundTripper
-	limiter *rate.Limiter
+	limiter *fairshare.Limiter
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -206,7 +210,7 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return t.next.RoundTrip(req)
 }
 
-func newLimiter(rl *v1alpha1.RateLimit) *rate.Limiter {
+func newLimiter(rl *v1alpha1.RateLimit) *fairshare.Limiter {
 	if rl == nil {
 		return nil
 	}
@@ -214,10 +218,10 @@ func newLimiter(rl *v1alpha1.RateLimit) *rate.Limiter {
 	if burst == 0 {
 		burst = 2 * int(rl.RequestsPerSecond)
 	}
-	return rate.NewLimiter(rate.Limit(rl.RequestsPerSecond), burst)
+	return fairshare.NewLimiter(rate.Limit(rl.RequestsPerSecond), burst)
 }
 
-func sameLimit(a, b *rate.Limiter) bool {
+func sameLimit(a, b *fairshare.Limiter) bool {
 	if a == nil || b == nil {
 		return a == b
 	}

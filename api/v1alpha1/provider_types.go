@@ -24,7 +24,9 @@ type AccountProviderSpec struct {
 	// +optional
 	CABundleSecretRef *SecretKeyReference `json:"caBundleSecretRef,omitempty"`
 	// rateLimit bounds the request rate to the upstream. It is one token bucket
-	// shared by every Account that uses this provider.
+	// shared by every Account that uses this provider; when requests wait for
+	// it, the namespaces of their Accounts get its tokens in turn, so one
+	// namespace with many Accounts does not hold up another's few.
 	// +optional
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 	// pollInterval is how often each Account is checked against the upstream for
