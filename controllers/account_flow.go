@@ -112,17 +112,35 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 		return nil
 	}
 	if earlier {
-		id, err := p.b.upstream.Find(ctx, p.req)
-		if err != nil {
+		id, err := r.findInterrupted(ctx, p)
+		if err != nil || id != "" {
 			return err
-		}
-		if id != "" {
-			a.Status.AccountID = id
-			p.event("Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
-			return nil
 		}
 	}
 	return r.create(ctx, p)
+}
+
+// findInterrupted looks up the account an interrupted create may have made
+// and, for an upstream whose create answer carried something once (a
+// VectorCharts initial token), lets it recover before the id is recorded: a
+// failure leaves the id unrecorded, so the next pass finds and recovers again.
+func (r *AccountReconciler) findInterrupted(ctx context.Context, p *pass) (string, error) {
+	id, err := p.b.upstream.Find(ctx, p.req)
+	if err != nil || id == "" {
+		return "", err
+	}
+	if rec, ok := p.b.upstream.(adapter.Recoverer); ok {
+		st, err := rec.Recover(ctx, p.req, id)
+		if err != nil {
+			return "", err
+		}
+		if st != nil {
+			st(&p.a.Status)
+		}
+	}
+	p.a.Status.AccountID = id
+	p.event("Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
+	return id, nil
 }
 
 // prepare stores in the connection Secret what an upstream must have fixed

@@ -44,6 +44,18 @@ type Preparer interface {
 	Prepare(ctx context.Context, req *Request) (map[string][]byte, error)
 }
 
+// Recoverer is implemented by upstreams whose create answer carried something
+// that an interrupted create leaves behind unseen (VectorCharts: the one-time
+// initial token). After Find found the account an interrupted create of this
+// Account made (the create-pending marker's path, never spec.externalID), the
+// controller calls Recover with the found id before it records the id, and
+// applies the status facts Recover returns. A failure, or a crash before the
+// status is stored, leaves the id unrecorded: the next pass runs Find and
+// Recover again, so Recover must be safe to repeat.
+type Recoverer interface {
+	Recover(ctx context.Context, req *Request, id string) (func(*v1alpha1.AccountStatus), error)
+}
+
 // Resolver reads the Secrets and ConfigMaps an Account refers to, in the
 // Account's own namespace only. A missing object or key is a MissingRef
 // failure; callers add the field path and pass the error on as it is.

@@ -3,6 +3,7 @@ package vectorcharts
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDeleteApiToken: a token of the same account revokes another one, which
@@ -55,8 +56,24 @@ func TestGetApiTokens(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0].ID != a.InitialToken.ID || got[1].ID != next.ID {
 		t.Fatalf("GetApiTokens = %d tokens, %v", len(got), err)
 	}
+	if d := time.Since(got[0].CreatedAt); got[0].CreatedAt.IsZero() || d < 0 || d > time.Minute {
+		t.Fatalf("createdAt of the initial token %v", got[0].CreatedAt)
+	}
 	if _, err := c.GetApiTokens(ctxT(t), 9999); statusOf(t, err) != 404 {
 		t.Fatalf("unknown account: %v, want 404", err)
+	}
+}
+
+// TestTokenListCreatedAtIsLenient: createdAt is epoch milliseconds; anything
+// else (a string, a float, null, absent) reads as unknown, never failing the
+// listing.
+func TestTokenListCreatedAtIsLenient(t *testing.T) {
+	for raw, want := range map[string]int64{`1736942400000`: 1736942400000, `"1736942400000"`: 0, `1.5`: 0,
+		`-1`: 0, `null`: 0, ``: 0} {
+		got := (apiTokenListWire{ID: "x", CreatedAt: []byte(raw)}).token().CreatedAt
+		if (want == 0 && !got.IsZero()) || (want != 0 && got.UnixMilli() != want) {
+			t.Errorf("createdAt %s reads %v, want %d", raw, got, want)
+		}
 	}
 }
 
