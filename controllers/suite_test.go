@@ -151,6 +151,7 @@ func startManager() {
 	mgrCfg := rest.CopyConfig(cfg)
 	mgrCfg.Wrap(expiry.wrap)
 	mgrCfg.Wrap(requests.wrap)
+	mgrCfg.Wrap(crash.wrap)
 	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controllers.CacheOptions(nil),

@@ -105,6 +105,8 @@ func printTable(out io.Writer, r *results) {
 	st := r.Steady
 	fmt.Fprintf(w, "Steady state (%d x %.0f s)\t%.2f reconciles, %.2f reads and %.2f calls per Account per interval, %.0f API writes\n",
 		st.Intervals, st.PollSeconds, st.ReconcilesPerPoll, st.ReadsPerAccountPoll, st.CallsPerAccountPoll, st.Writes)
+	fmt.Fprintf(w, "  token checks (apart)\t%d in the phase (VectorCharts tokenCheckInterval, 1h by default: about %.1f expected)\n",
+		st.TokenChecks, float64(st.Intervals)*st.PollSeconds/3600*float64(r.Settings.N/3))
 	printRestart(w, "Restart", r.Restart)
 	printRestart(w, fmt.Sprintf("Restart with %d unrelated Secrets", r.Settings.UnrelatedSecrets), r.Unrelated)
 	fmt.Fprintf(w, "Manager peak RSS (all phases)\t%.1f MiB; growth from unrelated Secrets %.1f MiB\n",

@@ -8,6 +8,9 @@ package adapter
 import (
 	"context"
 	"net/http"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
@@ -116,6 +119,19 @@ type Observation struct {
 	Details map[string][]byte
 	// Status records provider-specific, non-secret facts in the Account status.
 	Status func(*v1alpha1.AccountStatus)
+	// Credentials is the verdict of this pass's check of a credential the
+	// upstream issued (a VectorCharts API token); nil when none was made.
+	Credentials *CredentialsCheck
+	// RecheckAfter asks to look again sooner than the poll interval (a token
+	// rotation, revocation or check falls due then); 0: the poll interval.
+	RecheckAfter time.Duration
+}
+
+// CredentialsCheck becomes the Account's CredentialsValid condition. A zero
+// Status removes the condition (checks disabled).
+type CredentialsCheck struct {
+	Status          metav1.ConditionStatus
+	Reason, Message string
 }
 
 // Creation is the result of a create.
@@ -127,7 +143,9 @@ type Creation struct {
 	Status  func(*v1alpha1.AccountStatus)
 }
 
-// Update is the result of applying drift.
+// Update is the result of applying drift. Its Status and Notes take effect
+// only once Details are in the connection Secret: a new token is stored
+// before anything else records it.
 type Update struct {
 	Details map[string][]byte
 	// Drop are keys to remove from the connection Secret (a rotated-out
@@ -136,6 +154,9 @@ type Update struct {
 	Status func(*v1alpha1.AccountStatus)
 	// Notes become events on the Account (reason, message).
 	Notes []Note
+	// Credentials replaces the Observation's verdict (a revoked token was
+	// re-issued).
+	Credentials *CredentialsCheck
 }
 
 // Note is an event to record.

@@ -86,3 +86,28 @@ func TestTokenListNameIsLenient(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckApiToken: a valid token passes its check, a revoked one gets 401,
+// and the error never shows the bearer.
+func TestCheckApiToken(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t, adminToken, nil)
+	a := create(t, c, "A", "a@x.com")
+	if err := c.CheckApiToken(ctxT(t), a.InitialToken.ID); err != nil {
+		t.Fatalf("CheckApiToken of a valid token: %v", err)
+	}
+	next, err := c.CreateApiToken(ctxT(t), CreateApiTokenRequest{UserID: a.User.ID, AccountID: a.Account.ID, Name: "next"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteApiToken(ctxT(t), next.ID, a.InitialToken.ID); err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckApiToken(ctxT(t), a.InitialToken.ID)
+	if statusOf(t, err) != 401 {
+		t.Fatalf("CheckApiToken of a revoked token: %v, want 401", err)
+	}
+	if strings.Contains(err.Error(), a.InitialToken.ID.Reveal()) {
+		t.Fatalf("error leaks the token: %s", err)
+	}
+}
