@@ -71,15 +71,15 @@ func rotationPending(a *v1alpha1.Account, s *corev1.Secret, value string) string
 
 // tokenFigures is what one Account's upstream tokens show.
 type tokenFigures struct {
-	lost        bool // the Secret's token does not authenticate upstream
-	tooOld      bool // it was made before the last rotation was requested
-	strayMinted int  // other valid tokens the operator named (account-operator-*)
-	strayInit   int  // other valid tokens createAccount made
-	strayOther  int  // other valid tokens by any other name
+	lost        bool          // the Secret's token does not authenticate upstream
+	tooOld      time.Duration // > 0: it was made this long before the last rotation was requested
+	strayMinted int           // other valid tokens the operator named (account-operator-*)
+	strayInit   int           // other valid tokens createAccount made
+	strayOther  int           // other valid tokens by any other name
 }
 
 // mintedPrefix starts the name of every token the operator mints (README,
-// "The connection Secret").
+// "Token rotation and revocation").
 const mintedPrefix = "account-operator"
 
 // judgeTokens sorts an upstream account's valid tokens against the one the
@@ -97,7 +97,7 @@ func judgeTokens(held []byte, toks []upstreamToken, requested time.Time) tokenFi
 		switch {
 		case want != "" && t.SHA256 == want:
 			f.lost = false
-			f.tooOld = t.CreatedAt < requested.UnixMilli()
+			f.tooOld = max(0, time.Duration(requested.UnixMilli()-t.CreatedAt)*time.Millisecond)
 		case t.Initial:
 			f.strayInit++
 		case strings.HasPrefix(t.Name, mintedPrefix):
@@ -164,9 +164,9 @@ func tallyRotation(a *v1alpha1.Account, s *corev1.Secret, toks []upstreamToken, 
 	if f.lost {
 		st.LostTokens++
 		r.note("%s: the connection Secret's token is missing or not valid upstream (account %s)", a.Name, a.Status.AccountID)
-	} else if f.tooOld {
+	} else if f.tooOld > 0 {
 		st.TokenTooOld++
-		r.note("%s: the Secret's token was made before the last rotation was requested (%s)", a.Name, last)
+		r.note("%s: the Secret's token was made %s before the last rotation was requested (%s)", a.Name, f.tooOld, last)
 	}
 	st.StrayMinted += f.strayMinted
 	st.StrayInitial += f.strayInit

@@ -31,7 +31,7 @@ func TestJudgeTokens(t *testing.T) {
 	}{
 		{"only the held one", held, []upstreamToken{current}, tokenFigures{}},
 		{"held is the initial one, made before", held, []upstreamToken{tok(string(held), "Default", true, 9_000)},
-			tokenFigures{tooOld: true}},
+			tokenFigures{tooOld: time.Second}},
 		{"made in the millisecond of the request", held, []upstreamToken{tok(string(held), "account-operator-uid", false, 10_000)},
 			tokenFigures{}},
 		{"revoked: lost", held, []upstreamToken{tok("other", "account-operator-uid", false, 10_600)},
