@@ -57,15 +57,10 @@ func (p *Adapter) revoke(ctx context.Context, req *adapter.Request, accountID in
 }
 
 // revokeLost revokes the token status records as held, which the Secret no
-// longer holds (it was lost and re-issued), and records cur as held. The held
-// token is new, so a rotation asked for meanwhile is done.
+// longer holds (it was lost and re-issued), and records cur as held. A
+// rotation asked for meanwhile stays to do: cur may be older than the request.
 func (p *Adapter) revokeLost(ctx context.Context, req *adapter.Request, accountID int64) (adapter.Update, error) {
-	hold := p.holds(req.Connection[keyToken])
-	requested := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]
-	return p.revoke(ctx, req, accountID, heldFingerprint(req), func(s *v1alpha1.VectorChartsAccountStatus) {
-		hold(s)
-		s.LastHandledRotateRequestedAt = requested
-	})
+	return p.revoke(ctx, req, accountID, heldFingerprint(req), p.holds(req.Connection[keyToken]))
 }
 
 // revokePrevious revokes the rotated-out token once the overlap ended.

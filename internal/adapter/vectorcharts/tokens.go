@@ -108,7 +108,11 @@ func (p *Adapter) observeToken(req *adapter.Request, obs *adapter.Observation, r
 	case stepRecordHeld:
 		obs.Status = statusFunc(userID, plan, p.holds(cur))
 	case stepRecordRotation:
-		obs.Status = statusFunc(userID, plan, p.rotatedTo(req, cur, heldFingerprint(req)))
+		// Which request the stored token answers is not known: the annotation
+		// may have changed since its mint, so none is marked handled (an
+		// unhandled one costs one more rotation, never a request answered by
+		// an older token).
+		obs.Status = statusFunc(userID, plan, p.rotatedTo(req, cur, heldFingerprint(req), false))
 		obs.RecheckAfter = earliest(obs.RecheckAfter, max(rotationOverlap(req), time.Second))
 	default:
 		obs.UpToDate = false
@@ -141,16 +145,19 @@ func (p *Adapter) holds(tok []byte) func(*v1alpha1.VectorChartsAccountStatus) {
 }
 
 // rotatedTo records a rotation to tok: tok is held, the token of fingerprint
-// prev stays as token.previous until the overlap ends, and the requested
-// rotation, if any, is handled.
-func (p *Adapter) rotatedTo(req *adapter.Request, tok []byte, prev string) func(*v1alpha1.VectorChartsAccountStatus) {
+// prev stays as token.previous until the overlap ends, and, when handled (tok
+// was minted in this pass, after the annotation was read), the requested
+// rotation is done.
+func (p *Adapter) rotatedTo(req *adapter.Request, tok []byte, prev string, handled bool) func(*v1alpha1.VectorChartsAccountStatus) {
 	hold := p.holds(tok)
 	revokeAt := metav1.NewTime(p.now().Add(rotationOverlap(req)))
 	requested := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]
 	return func(s *v1alpha1.VectorChartsAccountStatus) {
 		hold(s)
 		s.PreviousTokenFingerprint, s.PreviousTokenRevokeAt = prev, &revokeAt
-		s.LastHandledRotateRequestedAt = requested
+		if handled {
+			s.LastHandledRotateRequestedAt = requested
+		}
 	}
 }
 

@@ -130,7 +130,8 @@ func TestRotationRequestedDuringOverlapWaits(t *testing.T) {
 // TestRotationWhoseStatusWriteWasLost: a crash after the Secret stored the
 // rotated token but before status recorded it: the next pass records the
 // rotation from the Secret with no upstream call, keeps the overlap, then
-// revokes the previous token.
+// revokes the previous token. Which request the stored token answered is not
+// known, so the request is answered by one more rotation.
 func TestRotationWhoseStatusWriteWasLost(t *testing.T) {
 	e := newEnv(t)
 	now := e.clock()
@@ -151,7 +152,7 @@ func TestRotationWhoseStatusWriteWasLost(t *testing.T) {
 	obs = e.observe(t, req)
 	st := req.Account.Status.VectorCharts
 	if !obs.UpToDate || st.TokenFingerprint != fingerprint(req.Connection[keyToken]) ||
-		st.PreviousTokenFingerprint != fingerprint(initial) || st.LastHandledRotateRequestedAt != "1" {
+		st.PreviousTokenFingerprint != fingerprint(initial) || st.LastHandledRotateRequestedAt != "" {
 		t.Fatalf("recorded %+v (up to date %v)", st, obs.UpToDate)
 	}
 	if after := e.calls("CreateApiToken") + e.calls("DeleteOwnApiToken") + e.calls("GetApiTokens"); after != calls {
@@ -159,8 +160,15 @@ func TestRotationWhoseStatusWriteWasLost(t *testing.T) {
 	}
 	*now = now.Add(time.Minute)
 	e.pass(t, req)
-	if e.tokenAccount(t, initial) != 0 || e.tokenAccount(t, req.Connection[keyToken]) != id {
+	rotated := req.Connection[keyToken]
+	if e.tokenAccount(t, initial) != 0 || e.tokenAccount(t, rotated) != id {
 		t.Fatal("after the overlap only the rotated token may work")
+	}
+	e.pass(t, req) // the request, still open, rotates once more
+	*now = now.Add(time.Minute)
+	e.pass(t, req)
+	if st.LastHandledRotateRequestedAt != "1" || e.tokenAccount(t, rotated) != 0 {
+		t.Fatalf("the open request: handled %q", st.LastHandledRotateRequestedAt)
 	}
 	if n := len(e.sb.TokensFor(id)); n != 1 {
 		t.Fatalf("%d valid tokens, want 1", n)
@@ -268,5 +276,44 @@ func TestCheckSchedule(t *testing.T) {
 	s.done("z", time.Hour, now.Add(72*time.Hour))
 	if _, ok := s.next["a"]; ok {
 		t.Fatal("an entry unseen for three days was kept")
+	}
+}
+
+// TestNewerRequestIsNeverAnsweredByAnOlderToken: a rotation requested after a
+// token was minted is not marked handled by that token, whether the mint was
+// a rotation whose status write was lost or a re-issue of a lost token: a
+// new token is minted for it.
+func TestNewerRequestIsNeverAnsweredByAnOlderToken(t *testing.T) {
+	for _, lostStatus := range []bool{true, false} {
+		e := newEnv(t)
+		a := noChecks(newAccount("newer", "newer@x.io"))
+		req := newRequest(a, resolver{})
+		e.created(t, req)
+		if lostStatus {
+			a.Annotations = map[string]string{v1alpha1.AnnotationRotateRequestedAt: "1"}
+			obs := e.observe(t, req)
+			u, err := e.p.Update(ctxT(t), req, obs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			merge(req.Connection, u.Details) // the Secret write; its status write is lost
+		} else {
+			delete(req.Connection, keyToken)
+			e.pass(t, req) // re-issue
+		}
+		minted := string(req.Connection[keyToken])
+		if a.Annotations == nil {
+			a.Annotations = map[string]string{}
+		}
+		a.Annotations[v1alpha1.AnnotationRotateRequestedAt] = "2" // asked for after that mint
+		for range 5 {
+			e.pass(t, req)
+		}
+		if got := a.Status.VectorCharts.LastHandledRotateRequestedAt; got != "2" || string(req.Connection[keyToken]) == minted {
+			t.Fatalf("lost status %v: handled %q; the token must be minted after the request", lostStatus, got)
+		}
+		if n := len(e.sb.TokensFor(mustID(t, a.Status.AccountID))); n != 1 {
+			t.Fatalf("lost status %v: %d valid tokens, want 1", lostStatus, n)
+		}
 	}
 }

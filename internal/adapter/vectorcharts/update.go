@@ -94,7 +94,7 @@ func (p *Adapter) rotate(ctx context.Context, req *adapter.Request, id int64, ob
 	}
 	note := adapter.Note{Reason: "TokenRotated", Message: fmt.Sprintf("issued a new API token (%s); the previous one "+
 		"stays as token.previous for %s, then it is revoked", why, rotationOverlap(req))}
-	rotated := p.rotatedTo(req, tok, fingerprint(cur))
+	rotated := p.rotatedTo(req, tok, fingerprint(cur), true)
 	return adapter.Update{Details: map[string][]byte{keyToken: tok, keyTokenPrevious: cur},
 		Notes: []adapter.Note{note},
 		Status: func(s *v1alpha1.AccountStatus) {
