@@ -184,6 +184,9 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	if c.Status != nil {
 		c.Status(&a.Status)
 	}
+	if c.Credentials != nil {
+		p.credentials = c.Credentials
+	}
 	p.event("Created", fmt.Sprintf("created upstream account %s", c.ID))
 	return nil
 }
@@ -200,7 +203,9 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 		return nil, notFoundUpstream(a)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
-	p.credentials = obs.Credentials
+	if obs.Credentials != nil {
+		p.credentials = obs.Credentials
+	}
 	if obs.Readiness == adapter.Failed {
 		if err := r.publish(ctx, p); err != nil {
 			return nil, err

@@ -112,9 +112,12 @@ var _ = Describe("Token liveness", func() {
 		a := waitReady(createVC(upstreams["vectorCharts"], ns, "liveness"))
 		id := mustInt(a.Status.AccountID)
 		old := connectionSecret(a).Data["token"]
+		c := meta.FindStatusCondition(a.Status.Conditions, v1alpha1.ConditionCredentialsValid)
+		Expect(c).NotTo(BeNil(), "set with the create: a first check then changes nothing")
+		Expect(c.Reason).To(Equal(v1alpha1.ReasonTokenValid))
 
 		got := requestCheck(a)
-		c := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionCredentialsValid)
+		c = meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionCredentialsValid)
 		Expect(c).NotTo(BeNil())
 		Expect(c.Status).To(Equal(metav1.ConditionTrue))
 		Expect(c.Reason).To(Equal(v1alpha1.ReasonTokenValid))

@@ -141,6 +141,9 @@ type Creation struct {
 	State   string
 	Details map[string][]byte
 	Status  func(*v1alpha1.AccountStatus)
+	// Credentials is the verdict on what the create issued (a VectorCharts
+	// API token is valid by construction), so a first check changes nothing.
+	Credentials *CredentialsCheck
 }
 
 // Update is the result of applying drift. Its Status and Notes take effect

@@ -105,7 +105,7 @@ func (p *Adapter) Create(ctx context.Context, req *adapter.Request) (adapter.Cre
 		keyToken:     []byte(res.InitialToken.ID.Reveal()),
 	}
 	return adapter.Creation{ID: string(details[keyAccountID]), State: stateActive, Details: details,
-		Status: statusFunc(res.User.ID, res.Account.PlanInstance, p.holds(details[keyToken]))}, nil
+		Status: statusFunc(res.User.ID, res.Account.PlanInstance, p.holds(details[keyToken])), Credentials: tokenValid}, nil
 }
 
 // createError sorts a failed create. The portal answers 400 both for a

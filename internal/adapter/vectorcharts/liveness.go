@@ -22,7 +22,7 @@ const defaultCheckInterval = time.Hour
 // The CredentialsValid verdicts.
 var (
 	tokenValid = &adapter.CredentialsCheck{Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonTokenValid,
-		Message: "the API token in the connection Secret answered its check"}
+		Message: "the API token in the connection Secret is valid: the operator issued it, or it answered its last check"}
 	tokenRevoked = &adapter.CredentialsCheck{Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonTokenRevokedUpstream,
 		Message: "the API token in the connection Secret was refused (401): it was revoked upstream; a new one is being issued"}
 	tokenReissued = &adapter.CredentialsCheck{Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonTokenReissued,
