@@ -28,7 +28,7 @@ type ProviderReconciler struct {
 	New func() v1alpha1.ProviderObject
 	// NewList returns an empty list of that kind.
 	NewList func() client.ObjectList
-	Metrics  *Metrics
+	Metrics *Metrics
 	// DefaultPollInterval is used when the provider sets none.
 	DefaultPollInterval time.Duration
 }
