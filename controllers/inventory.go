@@ -13,6 +13,7 @@ import (
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/snapshot"
+	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
 // inventoryRestamp is how old status.inventory.observedTime may grow while
@@ -81,7 +82,8 @@ func countInventory(v *snapshot.View, managed map[string]bool, list bool) v1alph
 		switch {
 		case !list:
 		case len(refs) < v1alpha1.MaxUnmanagedListed:
-			refs = append(refs, v1alpha1.UpstreamAccountRef{ID: a.ID, Name: a.Name})
+			// Names are cut to the field's bound; ids are short in every upstream.
+			refs = append(refs, v1alpha1.UpstreamAccountRef{ID: a.ID, Name: httpapi.TruncateTo(a.Name, 250)})
 		default:
 			truncated = true
 		}

@@ -10,7 +10,7 @@ const MaxUnmanagedListed = 100
 // InventorySpec configures the provider's inventory of the upstream accounts
 // its credentials can see.
 type InventorySpec struct {
-	// listUnmanaged, when true, lists in status.inventory.unmanagedAccounts the
+	// listUnmanaged lists, when true, in status.inventory.unmanagedAccounts the
 	// upstream accounts no Account manages (id and name, sorted by id, at most
 	// 100): accounts made in the upstream's console, or left by a lost create,
 	// and candidates to import with spec.externalID and managementPolicy
@@ -60,7 +60,8 @@ type UpstreamAccountRef struct {
 	// +kubebuilder:validation:MaxLength=256
 	// +required
 	ID string `json:"id,omitempty"`
-	// name is the upstream account name.
+	// name is the upstream account name, when it has one.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	// +optional
 	Name string `json:"name,omitempty"`
