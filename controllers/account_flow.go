@@ -195,6 +195,7 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 // when to look again.
 func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error) {
 	a := p.a
+	r.listed(ctx, p)
 	obs, err := p.b.upstream.Observe(ctx, p.req)
 	if err != nil {
 		return nil, err
@@ -288,7 +289,7 @@ func (r *AccountReconciler) record(p *pass, state string, details map[string][]b
 // again: pending work soon, steady state at the provider's poll interval, both
 // jittered.
 func (r *AccountReconciler) next(p *pass, obs adapter.Observation, updated bool) *outcome {
-	poll := jitter(r.accountPoll(p))
+	poll := r.steadyRequeue(p)
 	if obs.RecheckAfter > 0 && obs.RecheckAfter < poll {
 		poll = obs.RecheckAfter // a token step or check falls due first
 	}

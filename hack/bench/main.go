@@ -35,6 +35,7 @@ type config struct {
 	steadyIntervals int
 	unrelated       int
 	curve           []int
+	large           int
 	stateDir        string
 	out             string
 	timeout         time.Duration
@@ -55,6 +56,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.pollInterval, "poll-interval", 10*time.Second, "the manager's default poll interval in the steady-state phase")
 	fs.IntVar(&c.steadyIntervals, "steady-intervals", 3, "poll intervals observed in the steady-state phase")
 	fs.IntVar(&c.unrelated, "unrelated-secrets", 10000, "unrelated Secrets created for the memory phase")
+	fs.IntVar(&c.large, "large", 0, "also run N Accounts (10000 in issue 15) in a fresh environment: time to Ready, restart, steady state, peak RSS; 0 skips it")
 	fs.StringVar(&curve, "curve", "100,300,1000,3000", "comma-separated N for the scale curve; empty skips it")
 	fs.StringVar(&c.stateDir, "state-dir", filepath.Join(home, ".cache", "account-operator", "bench"), "state directory (emptied first)")
 	fs.StringVar(&c.out, "out", "", "JSON results file (default: <state-dir>/results.json)")

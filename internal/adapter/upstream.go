@@ -74,6 +74,12 @@ type Request struct {
 	// when there is none yet). Providers read outputs they wrote before from it.
 	Connection map[string][]byte
 	Resolve    Resolver
+	// Listed is the account's entry in the provider's snapshot of the
+	// upstream's listing (Lister), when this pass may read it instead of the
+	// account; nil: read the account. An Observe that sees drift or a change of
+	// readiness in a listed entry reads the account before it reports either,
+	// so nothing is written on a list's word alone.
+	Listed *Listed
 }
 
 // DisplayName is the upstream account name: spec.displayName or metadata.name.

@@ -131,7 +131,8 @@ func (p *Adapter) createError(ctx context.Context, username string, err error) e
 // Observe reads the account and compares its name with the spec, then plans
 // the issued token's next step (planToken): a lost or revoked token, one to
 // revoke, or a rotation due makes it out of date, so Update takes the step.
-// A poll makes one call, plus the token's check when that is due (once per
+// A poll makes one call (none when the pass has the account's listed entry
+// and it shows no rename), plus the token's check when that is due (once per
 // spec.vectorCharts.tokenCheckInterval): the jobs list, the only place a
 // delete in progress shows, is read by Delete, not by every poll; an account
 // deleted behind the operator's back shows as gone once its delete job ends.
@@ -144,12 +145,9 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 	if err != nil {
 		return adapter.Observation{}, err
 	}
-	acct, err := p.client.GetAccount(ctx, id)
-	if httpapi.IsNotFound(err) {
-		return adapter.Observation{}, nil
-	}
-	if err != nil {
-		return adapter.Observation{}, fmt.Errorf("get account %d: %w", id, err)
+	acct, found, err := p.account(ctx, req, id)
+	if err != nil || !found {
+		return adapter.Observation{}, err
 	}
 	userID, err := p.userID(ctx, req, spec.Username, id)
 	if err != nil {
