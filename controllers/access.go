@@ -13,6 +13,7 @@ import (
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
+	"github.com/account-operator/account-operator/internal/snapshot"
 )
 
 // binding is an Account's resolved provider.
@@ -20,6 +21,7 @@ type binding struct {
 	object   v1alpha1.ProviderObject
 	kind     adapter.Kind
 	upstream adapter.Upstream
+	snapshot *snapshot.Snapshot // nil: the upstream cannot list
 }
 
 // resolveProvider finds the Account's provider object and enforces the tenancy
@@ -49,7 +51,7 @@ func (r *AccountReconciler) resolveProvider(ctx context.Context, a *v1alpha1.Acc
 			return nil, err
 		}
 	}
-	return &binding{object: obj, kind: kind, upstream: prov}, nil
+	return &binding{object: obj, kind: kind, upstream: prov, snapshot: r.Registry.Snapshot(obj)}, nil
 }
 
 func (r *AccountReconciler) providerObject(ctx context.Context, a *v1alpha1.Account) (v1alpha1.ProviderObject, error) {

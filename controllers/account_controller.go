@@ -130,4 +130,7 @@ type pass struct {
 	stale  bool   // the claim found the cached Account older than the stored one
 	quiet  bool   // a new Account waits a moment for its provider to record its use
 	events []note // recorded by the reporter at the end of the pass
+	// credentials is this pass's verdict on what the upstream issued, for
+	// the CredentialsValid condition; nil keeps the condition as it is.
+	credentials *adapter.CredentialsCheck
 }

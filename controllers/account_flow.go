@@ -112,17 +112,35 @@ func (r *AccountReconciler) ensureCreated(ctx context.Context, p *pass) error {
 		return nil
 	}
 	if earlier {
-		id, err := p.b.upstream.Find(ctx, p.req)
-		if err != nil {
+		id, err := r.findInterrupted(ctx, p)
+		if err != nil || id != "" {
 			return err
-		}
-		if id != "" {
-			a.Status.AccountID = id
-			p.event("Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
-			return nil
 		}
 	}
 	return r.create(ctx, p)
+}
+
+// findInterrupted looks up the account an interrupted create may have made
+// and, for an upstream whose create answer carried something once (a
+// VectorCharts initial token), lets it recover before the id is recorded: a
+// failure leaves the id unrecorded, so the next pass finds and recovers again.
+func (r *AccountReconciler) findInterrupted(ctx context.Context, p *pass) (string, error) {
+	id, err := p.b.upstream.Find(ctx, p.req)
+	if err != nil || id == "" {
+		return "", err
+	}
+	if rec, ok := p.b.upstream.(adapter.Recoverer); ok {
+		st, err := rec.Recover(ctx, p.req, id)
+		if err != nil {
+			return "", err
+		}
+		if st != nil {
+			st(&p.a.Status)
+		}
+	}
+	p.a.Status.AccountID = id
+	p.event("Created", fmt.Sprintf("found upstream account %s made by an interrupted create", id))
+	return id, nil
 }
 
 // prepare stores in the connection Secret what an upstream must have fixed
@@ -166,6 +184,9 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 	if c.Status != nil {
 		c.Status(&a.Status)
 	}
+	if c.Credentials != nil {
+		p.credentials = c.Credentials
+	}
 	p.event("Created", fmt.Sprintf("created upstream account %s", c.ID))
 	return nil
 }
@@ -174,6 +195,7 @@ func (r *AccountReconciler) create(ctx context.Context, p *pass) error {
 // when to look again.
 func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error) {
 	a := p.a
+	r.listed(ctx, p)
 	obs, err := p.b.upstream.Observe(ctx, p.req)
 	if err != nil {
 		return nil, err
@@ -182,6 +204,9 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 		return nil, notFoundUpstream(a)
 	}
 	r.record(p, obs.State, obs.Details, obs.Status)
+	if obs.Credentials != nil {
+		p.credentials = obs.Credentials
+	}
 	if obs.Readiness == adapter.Failed {
 		if err := r.publish(ctx, p); err != nil {
 			return nil, err
@@ -192,15 +217,14 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 		return r.observed(ctx, p, obs)
 	}
 	book := planDrift(a.Status.Drift, a.Generation, a.Annotations[v1alpha1.AnnotationReconcileRequestedAt], obs.Drift)
-	updated := false
+	var u *adapter.Update
 	// Only fields not known to be ignored upstream are written; an update
 	// with nothing to write (every drifting field not applied) is skipped.
 	if !obs.UpToDate && (len(book.write) > 0 || len(obs.Drift) == 0) {
 		obs.Drift = book.write
-		if err := r.update(ctx, p, obs, &book); err != nil {
+		if u, err = r.update(ctx, p, obs, &book); err != nil {
 			return nil, err
 		}
-		updated = true
 	}
 	a.Status.Drift = book.status()
 	if len(book.newlyStuck) > 0 {
@@ -209,26 +233,42 @@ func (r *AccountReconciler) sync(ctx context.Context, p *pass) (*outcome, error)
 	if err := r.publish(ctx, p); err != nil {
 		return nil, err
 	}
+	if u != nil {
+		afterPublish(p, *u)
+	}
 	a.Status.ConnectionSecretName = a.ConnectionSecretName()
-	return r.next(p, obs, updated), nil
+	return r.next(p, obs, u != nil), nil
 }
 
-func (r *AccountReconciler) update(ctx context.Context, p *pass, obs adapter.Observation, book *driftBook) error {
+// update applies drift and takes what the upstream issued into the Secret's
+// data; what records it (status, events) waits for the Secret write.
+func (r *AccountReconciler) update(ctx context.Context, p *pass, obs adapter.Observation, book *driftBook) (*adapter.Update, error) {
 	u, err := p.b.upstream.Update(ctx, p.req, obs)
 	if err != nil {
 		p.a.Status.Drift = book.status() // what was learnt stays, even when this write failed
-		return err
+		return nil, err
 	}
 	book.wrote()
-	r.record(p, "", u.Details, u.Status)
+	r.record(p, "", u.Details, nil)
 	p.conn.drop(u.Drop)
 	if len(obs.Drift) > 0 {
 		p.event("Updated", "corrected upstream drift in "+strings.Join(obs.Drift, ", "))
 	}
+	return &u, nil
+}
+
+// afterPublish records an update once the Secret holds what it issued: a
+// status that names a new token is never written before the token is stored.
+func afterPublish(p *pass, u adapter.Update) {
+	if u.Status != nil {
+		u.Status(&p.a.Status)
+	}
+	if u.Credentials != nil {
+		p.credentials = u.Credentials
+	}
 	for _, n := range u.Notes {
 		p.event(n.Reason, n.Message)
 	}
-	return nil
 }
 
 // record applies what the provider reported to the status and the Secret data.
@@ -249,7 +289,10 @@ func (r *AccountReconciler) record(p *pass, state string, details map[string][]b
 // again: pending work soon, steady state at the provider's poll interval, both
 // jittered.
 func (r *AccountReconciler) next(p *pass, obs adapter.Observation, updated bool) *outcome {
-	poll := jitter(r.accountPoll(p))
+	poll := r.steadyRequeue(p)
+	if obs.RecheckAfter > 0 && obs.RecheckAfter < poll {
+		poll = obs.RecheckAfter // a token step or check falls due first
+	}
 	switch obs.Readiness {
 	case adapter.Provisioning:
 		return progressing(reasonOr(obs.Reason, v1alpha1.ReasonProvisioning), messageOr(obs.Message)).

@@ -181,6 +181,9 @@ var _ = Describe("Connection Secret shape", func() {
 		Expect(vcLogin(a.Spec.VectorCharts.Username, string(s.Data["VC_PASSWORD"]))).To(Equal(http.StatusOK),
 			"the account was made with the password stored under the renamed key")
 		id := mustInt(a.Status.AccountID)
+		// The create's first token, never seen, is revoked once the re-issued
+		// one, under its renamed key, is stored.
+		Eventually(func() []string { return vcSandbox.TokensFor(id) }).Should(ConsistOf(string(s.Data["VC_API_TOKEN"])))
 		tokens := len(vcSandbox.TokensFor(id))
 
 		By("a poll reads the token back under its renamed key: nothing reissued")

@@ -56,6 +56,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 	metrics := NewMetrics(o.Registerer, o.Kinds)
 	reg := &Registry{Kinds: o.Kinds, Reader: mgr.GetAPIReader(), Observer: metrics, Timeout: o.UpstreamTimeout}
+	o.Registerer.MustRegister(snapshotCollector{reg: reg})
 	refs, err := newRefWatches(mgr, o.Namespaces)
 	if err != nil {
 		return err
@@ -74,7 +75,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	holds := &secretHolds{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader()}
 	for _, p := range providers {
 		pr := &ProviderReconciler{Client: mgr.GetClient(), Registry: reg, New: p.new, NewList: p.newList,
-			DefaultPollInterval: o.DefaultPollInterval}
+			Metrics: metrics, DefaultPollInterval: o.DefaultPollInterval}
 		if err := pr.SetupWithManager(mgr, refs, p.name, copts); err != nil {
 			return err
 		}

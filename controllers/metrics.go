@@ -21,6 +21,9 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
 	accounts *prometheus.Desc
+	// lookups and inventory: observe by list (metrics_snapshot.go).
+	lookups   *prometheus.CounterVec
+	inventory *prometheus.GaugeVec
 
 	mu    sync.Mutex
 	ready map[types.NamespacedName][2]string // upstream, ready
@@ -40,9 +43,17 @@ func NewMetrics(reg prometheus.Registerer, kinds adapter.Set) *Metrics {
 			Help: "Account reconciles that ended in an error or a stall, by reason."}, []string{"reason"}),
 		accounts: prometheus.NewDesc("account_operator_accounts",
 			"Accounts by kind of upstream (ccm, scp, vectorCharts) and Ready status.", []string{"upstream", "ready"}, nil),
+		lookups: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "account_operator_snapshot_lookups_total",
+			Help: "Steady-state polls that looked their account up in the provider's snapshot of the upstream's " +
+				"listing, by kind of upstream and whether it was listed (false: the account was read)."},
+			[]string{"upstream", "listed"}),
+		inventory: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "account_operator_provider_inventory_accounts",
+			Help: "Upstream accounts a provider's credentials can see, by whether an Account manages them " +
+				"(from the provider's last complete listing)."},
+			[]string{"kind", "namespace", "name", "managed"}),
 		ready: map[types.NamespacedName][2]string{},
 	}
-	reg.MustRegister(m.requests, m.latency, m.errors, m)
+	reg.MustRegister(m.requests, m.latency, m.errors, m.lookups, m.inventory, m)
 	return m
 }
 

@@ -28,6 +28,7 @@ type ProviderReconciler struct {
 	New func() v1alpha1.ProviderObject
 	// NewList returns an empty list of that kind.
 	NewList func() client.ObjectList
+	Metrics *Metrics
 	// DefaultPollInterval is used when the provider sets none.
 	DefaultPollInterval time.Duration
 }
@@ -40,11 +41,15 @@ func (r *ProviderReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 			p.SetName(req.Name)
 			p.SetNamespace(req.Namespace)
 			r.Registry.Forget(p)
+			r.Metrics.forgetProvider(providerKey(p))
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	before := p.ProviderStatus().DeepCopy()
 	err := r.verify(ctx, p)
+	if err == nil {
+		r.inventory(ctx, p)
+	}
 	if requestedAt, ok := probeRequested(p); ok {
 		r.probe(ctx, p, requestedAt)
 	}

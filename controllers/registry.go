@@ -18,6 +18,7 @@ import (
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
 	"github.com/account-operator/account-operator/internal/fairshare"
+	"github.com/account-operator/account-operator/internal/snapshot"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
@@ -59,6 +60,9 @@ type registryEntry struct {
 	kind     adapter.Kind
 	upstream adapter.Upstream
 	limiter  *fairshare.Limiter
+	// snapshot is the provider's listing of its upstream's accounts, nil for
+	// an upstream that cannot list.
+	snapshot *snapshot.Snapshot
 }
 
 // Cached returns the provider built for p's current generation, if any: the
@@ -126,8 +130,37 @@ func (r *Registry) build(p v1alpha1.ProviderObject, kind adapter.Kind, version r
 	if err != nil {
 		return nil, kind, err
 	}
-	r.entries[key] = &registryEntry{version: version, kind: kind, upstream: prov, limiter: limiter}
+	e = &registryEntry{version: version, kind: kind, upstream: prov, limiter: limiter}
+	if l, ok := prov.(adapter.Lister); ok {
+		e.snapshot = snapshot.New(l, snapshot.Options{})
+	}
+	r.entries[key] = e
 	return prov, kind, nil
+}
+
+// Snapshot is the listing snapshot of the provider built for p's current
+// generation, or nil (not built yet, or its upstream cannot list).
+func (r *Registry) Snapshot(p v1alpha1.ProviderObject) *snapshot.Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.entries[providerKey(p)]
+	if e == nil || e.version.generation != p.GetGeneration() {
+		return nil
+	}
+	return e.snapshot
+}
+
+// snapshots are the snapshots of every provider built, for the metrics.
+func (r *Registry) snapshots() map[registryKey]*snapshot.Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[registryKey]*snapshot.Snapshot, len(r.entries))
+	for k, e := range r.entries {
+		if e.snapshot != nil {
+			out[k] = e.snapshot
+		}
+	}
+	return out
 }
 
 // Forget drops a deleted provider object.

@@ -51,6 +51,7 @@ func (r *AccountReconciler) report(ctx context.Context, p *pass, o *outcome, err
 			p.warning(o.reason, o.message) // a new stall reason, whatever it is
 		}
 		setConditions(a, *o)
+		noteCredentials(p)
 		notePolling(p)
 		a.Status.ObservedGeneration = a.Generation
 		r.Metrics.observeAccount(a, o)
@@ -102,4 +103,19 @@ func failureOutcome(err error) *outcome {
 func stalledAlready(a *v1alpha1.Account, reason string) bool {
 	c := meta.FindStatusCondition(a.Status.Conditions, v1alpha1.ConditionStalled)
 	return c != nil && c.Status == metav1.ConditionTrue && c.Reason == reason
+}
+
+// noteCredentials sets the CredentialsValid condition from the pass's verdict
+// (a zero verdict removes it: checks are disabled), or keeps it as it is when
+// the pass checked nothing, so a steady poll writes nothing.
+func noteCredentials(p *pass) {
+	c := p.credentials
+	switch {
+	case c == nil:
+	case c.Status == "":
+		meta.RemoveStatusCondition(&p.a.Status.Conditions, v1alpha1.ConditionCredentialsValid)
+	default:
+		meta.SetStatusCondition(&p.a.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionCredentialsValid,
+			Status: c.Status, Reason: c.Reason, Message: c.Message, ObservedGeneration: p.a.Generation})
+	}
 }

@@ -73,6 +73,10 @@ var (
 
 	logs   = &syncBuffer{}
 	writes writeCounter // apiserver writes made by the manager's client, by namespace
+	// providerStatusWrites are the writes of AccountProviders' status among
+	// them: a provider's inventory follows its upstream, which on a shared
+	// sandbox other specs change.
+	providerStatusWrites writeCounter
 
 	registry *prometheus.Registry // the manager's metrics, fresh for each start
 
@@ -151,6 +155,7 @@ func startManager() {
 	mgrCfg := rest.CopyConfig(cfg)
 	mgrCfg.Wrap(expiry.wrap)
 	mgrCfg.Wrap(requests.wrap)
+	mgrCfg.Wrap(crash.wrap)
 	mgr, err := ctrl.NewManager(mgrCfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controllers.CacheOptions(nil),
@@ -188,6 +193,12 @@ func countingClient(c *rest.Config, o client.Options) (client.Client, error) {
 		return nil, err
 	}
 	count := func(obj client.Object) { writes.add(obj.GetNamespace()) }
+	countStatus := func(obj client.Object) {
+		count(obj)
+		if _, ok := obj.(*v1alpha1.AccountProvider); ok {
+			providerStatusWrites.add(obj.GetNamespace())
+		}
+	}
 	return interceptor.NewClient(base, interceptor.Funcs{
 		Get: func(ctx context.Context, cl client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
 			if stale.read(key, obj) {
@@ -220,11 +231,11 @@ func countingClient(c *rest.Config, o client.Options) (client.Client, error) {
 			return cl.Delete(ctx, obj, opts...)
 		},
 		SubResourceUpdate: func(ctx context.Context, cl client.Client, sub string, obj client.Object, opts ...client.SubResourceUpdateOption) error {
-			count(obj)
+			countStatus(obj)
 			return cl.SubResource(sub).Update(ctx, obj, opts...)
 		},
 		SubResourcePatch: func(ctx context.Context, cl client.Client, sub string, obj client.Object, p client.Patch, opts ...client.SubResourcePatchOption) error {
-			count(obj)
+			countStatus(obj)
 			return cl.SubResource(sub).Patch(ctx, obj, p, opts...)
 		},
 	}), nil

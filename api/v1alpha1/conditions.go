@@ -7,6 +7,11 @@ const (
 	ConditionSynced      = "Synced"
 	ConditionReconciling = "Reconciling"
 	ConditionStalled     = "Stalled"
+	// ConditionCredentialsValid is, on a VectorCharts Account, whether the API
+	// token the operator issued answered its last check
+	// (spec.vectorCharts.tokenCheckInterval). Absent until the first check and
+	// while checks are disabled.
+	ConditionCredentialsValid = "CredentialsValid"
 )
 
 // Condition reasons.
@@ -65,6 +70,14 @@ const (
 	// ReasonTokenRevokeFailed: an API token the operator made and no longer
 	// holds could not be revoked upstream yet; it is retried with backoff.
 	ReasonTokenRevokeFailed = "TokenRevokeFailed"
+	// ReasonTokenValid: the issued API token answered its last check.
+	ReasonTokenValid = "TokenValid"
+	// ReasonTokenRevokedUpstream: the issued API token was refused (401): it
+	// was revoked behind the operator's back, and a new one is being issued.
+	ReasonTokenRevokedUpstream = "TokenRevokedUpstream"
+	// ReasonTokenReissued: the issued API token had been revoked upstream; a
+	// new one was issued into the connection Secret.
+	ReasonTokenReissued = "TokenReissued"
 )
 
 // Annotations understood by the operator.

@@ -35,6 +35,10 @@ type AccountProviderSpec struct {
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('30s') && duration(self) <= duration('24h')",message="pollInterval must be between 30s and 24h"
 	// +optional
 	PollInterval *metav1.Duration `json:"pollInterval,omitempty"`
+	// inventory configures the inventory of the upstream accounts the
+	// credentials can see (status.inventory).
+	// +optional
+	Inventory *InventorySpec `json:"inventory,omitempty"`
 }
 
 // CCMProviderSpec locates a Fortanix CCM instance. The operator logs in with
@@ -168,6 +172,10 @@ type AccountProviderStatus struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	AccountCount int32 `json:"accountCount,omitempty"`
+	// inventory counts the upstream accounts the credentials can see, managed
+	// by an Account or not, from the provider's listing of the upstream.
+	// +optional
+	Inventory *InventoryStatus `json:"inventory,omitempty"`
 	// probe is the result of the last conformance probe, run when the
 	// probe-requested-at annotation gets a new value.
 	// +optional

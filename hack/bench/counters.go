@@ -60,8 +60,15 @@ func isCreate(op string) bool { return op == "CreateAccount" }
 // isRead is an operation that only looks at one Account's upstream account:
 // the drift check's calls. Provider checks are not counted.
 func isRead(op string) bool {
-	return (strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List")) && !isProviderCheck(op)
+	return (strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List")) && !isProviderCheck(op) && !isTokenCheck(op)
 }
+
+// isTokenCheck is the liveness check of an issued VectorCharts token (once per
+// spec.vectorCharts.tokenCheckInterval, 1h by default): a price the user
+// chooses, counted apart from polling.
+func isTokenCheck(op string) bool { return op == "ListOwnApiTokens" }
+
+func notTokenCheck(op string) bool { return !isTokenCheck(op) }
 
 // isProviderCheck is a call a provider makes for itself, not for an Account:
 // the login and the credential check each provider poll makes.

@@ -40,6 +40,8 @@ func checkTargets(r *results, c config) []target {
 		add("steady state: 0 API writes", r.Steady.Writes == 0, "%.0f", r.Steady.Writes)
 		// Polls are jittered by ±10 %, so a window of whole intervals can hold
 		// up to 10 % more polls than intervals: reads are judged per poll.
+		add("steady state: at most 0.05 upstream calls per Account per poll (the token checks apart)",
+			r.Steady.CallsPerAccountPoll <= 0.05, "%.3f", r.Steady.CallsPerAccountPoll)
 		add("steady state: at most 1 upstream read per Account per poll", r.Steady.ReadsPerReconcile <= 1 &&
 			r.Steady.ReconcilesPerPoll <= 1.1, "%.2f reads per poll, %.2f polls per Account per interval",
 			r.Steady.ReadsPerReconcile, r.Steady.ReconcilesPerPoll)
@@ -58,6 +60,16 @@ func checkTargets(r *results, c config) []target {
 		limit := float64(f.RequestsPerSecond)
 		add("fairness: namespace A's run keeps the provider's rate (at least 90 % of it)",
 			f.CallsPerSecond >= 0.9*limit, "%.1f of %.0f calls/s", f.CallsPerSecond, limit)
+	}
+	if l := r.Large; l != nil {
+		base := r.Create.Seconds / float64(max(r.Create.N, 1)) * 1000
+		add(fmt.Sprintf("N=%d: all Ready, time per 1000 within 1.25x of N=%d's", l.N, r.Create.N),
+			l.Seconds > 0 && l.SecondsPer1000 <= 1.25*base, "%.2f s per 1000 against %.2f", l.SecondsPer1000, base)
+		add(fmt.Sprintf("N=%d: manager peak RSS under 300 MiB", l.N), l.PeakRSSBytes > 0 && l.PeakRSSBytes < 300*mib,
+			"%.1f MiB", float64(l.PeakRSSBytes)/mib)
+		add(fmt.Sprintf("N=%d: steady state at most 0.05 calls per Account per poll, 0 API writes", l.N),
+			l.Steady.Intervals > 0 && l.Steady.CallsPerAccountPoll <= 0.05 && l.Steady.Writes == 0,
+			"%.3f calls, %.0f writes", l.Steady.CallsPerAccountPoll, l.Steady.Writes)
 	}
 	if len(r.Curve) >= 2 {
 		first, last := r.Curve[0], r.Curve[len(r.Curve)-1]
@@ -112,6 +124,8 @@ func printTable(out io.Writer, r *results) {
 	st := r.Steady
 	fmt.Fprintf(w, "Steady state (%d x %.0f s)\t%.2f reconciles, %.2f reads and %.2f calls per Account per interval, %.0f API writes\n",
 		st.Intervals, st.PollSeconds, st.ReconcilesPerPoll, st.ReadsPerAccountPoll, st.CallsPerAccountPoll, st.Writes)
+	fmt.Fprintf(w, "  token checks (apart)\t%d in the phase (VectorCharts tokenCheckInterval, 1h by default: about %.1f expected)\n",
+		st.TokenChecks, float64(st.Intervals)*st.PollSeconds/3600*float64(r.Settings.N/3))
 	printRestart(w, "Restart", r.Restart)
 	printRestart(w, fmt.Sprintf("Restart with %d unrelated Secrets", r.Settings.UnrelatedSecrets), r.Unrelated)
 	fmt.Fprintf(w, "Manager peak RSS (all phases)\t%.1f MiB; growth from unrelated Secrets %.1f MiB\n",
@@ -120,6 +134,10 @@ func printTable(out io.Writer, r *results) {
 	for _, p := range r.Curve {
 		fmt.Fprintf(w, "Scale curve N=%d\t%.2f s (%.2f s per 1000), %.2f writes per Account, %d duplicates\n",
 			p.N, p.Seconds, p.SecondsPer1000, p.WritesPerAccount, p.Duplicates)
+	}
+	if l := r.Large; l != nil {
+		fmt.Fprintf(w, "Large N=%d\t%.2f s to all Ready (%.2f s per 1000), peak RSS %.1f MiB; steady %.3f calls per Account per interval, %.0f API writes\n",
+			l.N, l.Seconds, l.SecondsPer1000, float64(l.PeakRSSBytes)/mib, l.Steady.CallsPerAccountPoll, l.Steady.Writes)
 	}
 	fmt.Fprintf(w, "Wall time\t%.0f s\n\nTargets\n", r.WallSeconds)
 	for _, t := range r.Targets {

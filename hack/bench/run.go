@@ -37,6 +37,7 @@ type results struct {
 	RSSGrowth   int64         `json:"peakRSSGrowthBytesFromUnrelatedSecrets"`
 	PeakRSS     int64         `json:"managerPeakRSSBytes"`
 	Curve       []curvePoint  `json:"curve"`
+	Large       *largeResult  `json:"large,omitempty"`
 	Targets     []target      `json:"targets"`
 	WallSeconds float64       `json:"wallSeconds"`
 
@@ -69,6 +70,9 @@ func run(ctx context.Context, c config) (*results, error) {
 	}
 	if err == nil {
 		err = curve(ctx, c, res)
+	}
+	if err == nil {
+		err = largeRun(ctx, c, res)
 	}
 	res.Targets = checkTargets(res, c)
 	res.WallSeconds = time.Since(began).Seconds()

@@ -14,16 +14,22 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.perUpstream != 100 || c.killMin != time.Second || c.killMax != 5*time.Second ||
-		!slices.Equal(c.scenarios, scenarioNames) || c.apiserverDown != 20*time.Second || c.out != "/tmp/x/results.json" {
+		!slices.Equal(c.scenarios, scenarioNames) || c.apiserverDown != 20*time.Second || c.out != "/tmp/x/results.json" ||
+		c.rotateRounds != 5 || c.rotateEvery != 4*time.Second {
 		t.Fatalf("defaults: %+v", c)
 	}
 	c, err = parseFlags([]string{"-scenario=storm,crash", "-kill-interval=2s-2s"}, io.Discard)
 	if err != nil || !slices.Equal(c.scenarios, []string{"storm", "crash"}) || c.killMin != 2*time.Second || c.killMax != 2*time.Second {
 		t.Fatalf("got %+v, %v", c, err)
 	}
+	c, err = parseFlags([]string{"-scenario=rotation-storm", "-rotate-rounds=2", "-rotate-every=1s"}, io.Discard)
+	if err != nil || !slices.Equal(c.scenarios, []string{"rotation-storm"}) || c.rotateRounds != 2 || c.rotateEvery != time.Second {
+		t.Fatalf("got %+v, %v", c, err)
+	}
 	for _, bad := range [][]string{
 		{"-kill-interval=5s"}, {"-kill-interval=5s-1s"}, {"-kill-interval=0s-1s"},
 		{"-scenario=flood"}, {"-n=0"}, {"-apiserver-down=0s"}, {"-storm-rps=0"}, {"extra"},
+		{"-rotate-rounds=0"}, {"-rotate-rounds=101"}, {"-rotate-every=0s"}, {"-scenario=rotation"},
 	} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
@@ -37,7 +43,7 @@ func TestJudge(t *testing.T) {
 	good := func(scenario string) *Result {
 		r := &Result{Scenario: scenario, Converged: true, Deleted: true, ManagerKills: 1,
 			APIServer: &APIServerStats{Stopped: true}, RateLimit: &rateLimit{RequestsPerSecond: 20, Burst: 20},
-			Upstreams: map[string]*UpstreamStats{}}
+			Upstreams: map[string]*UpstreamStats{}, Rotation: &RotationStats{Rounds: 1, Requested: 1, Settled: true}}
 		for _, u := range upstreams {
 			r.Upstreams[u] = &UpstreamStats{PeakRequestsPerSecond: 40, RateBound: 40}
 		}

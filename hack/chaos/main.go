@@ -10,6 +10,13 @@
 //   - apiserver: kube-apiserver is stopped mid-run and started again; the
 //     manager must recover without help (it is restarted only if it exited,
 //     as a kubelet would).
+//   - rotation-crash, rotation-storm: N VectorCharts Accounts, created under
+//     the crash's kills or the storm's faults; once Ready, their API tokens
+//     are rotated (annotation accounts.operator.dev/rotate-requested-at) a
+//     few times, seconds apart, while the kills or the storm go on; then the
+//     disruption stops, and once every rotation has settled each Account's
+//     tokens are checked upstream: no lost token, no valid token beyond the
+//     one the connection Secret holds, the last rotation handled.
 //
 // Each reports duplicates upstream, Accounts with a bad connection Secret and
 // upstream accounts left after deletion (all must be 0), plus time to
@@ -45,7 +52,7 @@ func main() {
 }
 
 // scenarioNames in the order "all" runs them.
-var scenarioNames = []string{"crash", "storm", "apiserver"}
+var scenarioNames = []string{"crash", "storm", "apiserver", "rotation-crash", "rotation-storm"}
 
 // config is what the flags set.
 type config struct {
@@ -58,6 +65,8 @@ type config struct {
 	phaseTimeout  time.Duration
 	stormRPS      int
 	stormBurst    int
+	rotateRounds  int
+	rotateEvery   time.Duration
 	out           string
 	stateDir      string
 }
@@ -70,12 +79,14 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.SetOutput(out)
 	fs.IntVar(&c.perUpstream, "n", 100, "Accounts per upstream (ccm, scp, vectorcharts) in each scenario")
 	fs.StringVar(&kill, "kill-interval", "1s-5s", "crash: the manager is SIGKILLed after a random time in this range, MIN-MAX")
-	fs.StringVar(&scenarios, "scenario", "all", "crash, storm, apiserver, a comma-separated list of them, or all")
+	fs.StringVar(&scenarios, "scenario", "all", strings.Join(scenarioNames, ", ")+", a comma-separated list of them, or all")
 	fs.DurationVar(&c.apiserverDown, "apiserver-down", 20*time.Second, "apiserver: how long kube-apiserver stays stopped")
 	fs.DurationVar(&c.timeout, "timeout", 90*time.Minute, "bound of the whole run")
 	fs.DurationVar(&c.phaseTimeout, "phase-timeout", 20*time.Minute, "bound of each wait for the Accounts to become Ready or to be gone")
 	fs.IntVar(&c.stormRPS, "storm-rps", 20, "storm: each provider's rateLimit.requestsPerSecond")
 	fs.IntVar(&c.stormBurst, "storm-burst", 20, "storm: each provider's rateLimit.burst")
+	fs.IntVar(&c.rotateRounds, "rotate-rounds", 5, "rotation-*: how many times every Account's token rotation is requested")
+	fs.DurationVar(&c.rotateEvery, "rotate-every", 4*time.Second, "rotation-*: time between two rounds of rotation requests")
 	fs.StringVar(&c.stateDir, "state-dir", filepath.Join(home, ".cache", "account-operator", "chaos"),
 		"directory for binaries, logs, kubeconfig and cluster data; wiped at start")
 	fs.StringVar(&c.out, "out", "", "JSON results file (default <state-dir>/results.json)")
@@ -99,6 +110,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return c, errors.New("-apiserver-down, -timeout and -phase-timeout must be positive")
 	case c.stormRPS < 1 || c.stormBurst < 1:
 		return c, errors.New("-storm-rps and -storm-burst must be at least 1")
+	case c.rotateRounds < 1 || c.rotateRounds > 100 || c.rotateEvery <= 0:
+		return c, errors.New("-rotate-rounds must be 1 to 100 and -rotate-every positive")
 	}
 	if c.out == "" {
 		c.out = filepath.Join(c.stateDir, "results.json")

@@ -69,10 +69,11 @@ type account struct {
 	Upstream, NS, Name, Key string
 }
 
-// accountsFor lists n Accounts per upstream, named <scenario>-<upstream>-NNN.
+// accountsFor lists n Accounts per upstream of the scenario, named
+// <scenario>-<upstream>-NNN.
 func accountsFor(scenario, ns string, n int) []account {
 	var out []account
-	for _, u := range upstreams {
+	for _, u := range scenarioUpstreams(scenario) {
 		for i := range n {
 			a := account{Upstream: u, NS: ns, Name: fmt.Sprintf("%s-%s-%03d", scenario, u, i)}
 			a.Key = a.Name

@@ -86,6 +86,15 @@ func outage(f func(*APIServerStats) string) func(*Result) string {
 	}
 }
 
+func rotated(f func(*RotationStats) string) func(*Result) string {
+	return func(r *Result) string {
+		if r.Rotation == nil {
+			return "-"
+		}
+		return f(r.Rotation)
+	}
+}
+
 var tableRows = []row{
 	{"Accounts", func(r *Result) string { return fmt.Sprint(r.Accounts) }},
 	{"time to all Ready (s)", func(r *Result) string { return secs(r.Converged, r.ConvergeSeconds) }},
@@ -119,6 +128,17 @@ var tableRows = []row{
 	})},
 	{"  manager exited", outage(func(a *APIServerStats) string { return fmt.Sprint(a.ManagerExited) })},
 	{"  all Ready after its return (s)", outage(func(a *APIServerStats) string { return fmt.Sprintf("%.1f", a.RecoverySeconds) })},
+	{"token rotations requested (rounds x Accounts)", rotated(func(s *RotationStats) string {
+		return fmt.Sprintf("%d (%d x %d)", s.Requested, s.Rounds, s.Requested/max(1, s.Rounds))
+	})},
+	{"  handled before the next round", rotated(func(s *RotationStats) string { return fmt.Sprint(s.HandledBeforeNext) })},
+	{"  settled after the last round (s)", rotated(func(s *RotationStats) string { return secs(s.Settled, s.SettledSeconds) })},
+	{"  last rotation not handled (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.NotHandled) })},
+	{"  token older than the last rotation (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.TokenTooOld) })},
+	{"lost tokens: Secret's token not valid upstream (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.LostTokens) })},
+	{"stray valid tokens, minted by the operator (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.StrayMinted) })},
+	{"stray valid tokens, initial ones of creates (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.StrayInitial) })},
+	{"stray valid tokens, other names (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.StrayOther) })},
 	{"result", func(r *Result) string {
 		if r.Pass {
 			return "PASS"

@@ -36,6 +36,7 @@ type Result struct {
 	RateLimit *rateLimit                `json:"rateLimit,omitempty"`
 	Upstreams map[string]*UpstreamStats `json:"upstreams"`
 	APIServer *APIServerStats           `json:"apiserver,omitempty"`
+	Rotation  *RotationStats            `json:"rotation,omitempty"`
 
 	Details []string `json:"details,omitempty"` // what each non-zero figure is made of
 	Errors  []string `json:"errors,omitempty"`
@@ -78,9 +79,9 @@ func (r *Result) note(format string, args ...any) {
 	}
 }
 
-// judge decides Pass: converged and deleted, every must-be-zero figure zero,
-// the disruption really happened, and in the storm every upstream's peak
-// rate within its provider's bound.
+// judge decides Pass: converged and deleted, every must-be-zero figure zero
+// (a rotation scenario's too), the disruption really happened, and in the
+// storm every upstream's peak rate within its provider's bound.
 func (r *Result) judge() {
 	check := func(bad bool, what string) {
 		if bad {
@@ -95,7 +96,8 @@ func (r *Result) judge() {
 	check(r.Strays != 0, fmt.Sprintf("%d upstream accounts no Account asked for", r.Strays))
 	check(r.BadSecrets != 0, fmt.Sprintf("%d Accounts with a bad connection Secret", r.BadSecrets))
 	check(r.LeftAfterDelete != 0, fmt.Sprintf("%d upstream accounts left after deletion", r.LeftAfterDelete))
-	switch r.Scenario {
+	r.judgeRotation(check)
+	switch disruptionOf(r.Scenario) {
 	case "crash":
 		check(r.ManagerKills == 0, "the manager was never killed")
 		check(r.ManagerExits != 0, fmt.Sprintf("the manager exited %d times by itself", r.ManagerExits))
@@ -110,6 +112,27 @@ func (r *Result) judge() {
 		check(r.APIServer == nil || !r.APIServer.Stopped, "kube-apiserver was never stopped")
 	}
 	r.Pass = len(r.Failed) == 0
+}
+
+// judgeRotation fails a rotation scenario whose rotations did not settle or
+// left a must-be-zero figure above zero.
+func (r *Result) judgeRotation(check func(bool, string)) {
+	if !isRotation(r.Scenario) {
+		return
+	}
+	st := r.Rotation
+	if st == nil {
+		check(true, "no rotation was requested")
+		return
+	}
+	check(st.Requested == 0, "no rotation was requested")
+	check(!st.Settled, "rotations did not settle")
+	check(st.NotHandled != 0, fmt.Sprintf("%d Accounts with the last rotation not handled", st.NotHandled))
+	check(st.TokenTooOld != 0, fmt.Sprintf("%d Accounts whose token predates the last rotation", st.TokenTooOld))
+	check(st.LostTokens != 0, fmt.Sprintf("%d lost tokens", st.LostTokens))
+	check(st.StrayMinted != 0, fmt.Sprintf("%d stray valid tokens the operator minted", st.StrayMinted))
+	check(st.StrayInitial != 0, fmt.Sprintf("%d stray valid initial tokens of creates", st.StrayInitial))
+	check(st.StrayOther != 0, fmt.Sprintf("%d stray valid tokens of other names", st.StrayOther))
 }
 
 func (r *Result) verdict() string {

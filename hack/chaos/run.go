@@ -52,7 +52,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	h.recordProcesses()
 	rep := &report{StartedAt: start, Config: c.summary(), RateBoundNote: rateBoundNote}
 	for _, name := range c.scenarios {
-		say("Scenario %s: %d Accounts (%d per upstream)", name, 3*c.perUpstream, c.perUpstream)
+		ups := scenarioUpstreams(name)
+		say("Scenario %s: %d Accounts (%d per upstream: %s)", name, len(ups)*c.perUpstream, c.perUpstream, strings.Join(ups, ", "))
 		rep.Scenarios = append(rep.Scenarios, h.runScenario(ctx, name))
 		if ctx.Err() != nil {
 			break
@@ -80,6 +81,7 @@ func (c config) summary() map[string]any {
 		"accountsPerUpstream": c.perUpstream, "killInterval": c.killMin.String() + "-" + c.killMax.String(),
 		"scenarios": c.scenarios, "apiserverDown": c.apiserverDown.String(), "timeout": c.timeout.String(),
 		"phaseTimeout": c.phaseTimeout.String(), "stormRateLimit": map[string]int{"requestsPerSecond": c.stormRPS, "burst": c.stormBurst},
+		"rotateRounds": c.rotateRounds, "rotateEvery": c.rotateEvery.String(),
 	}
 }
 

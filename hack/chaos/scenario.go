@@ -17,7 +17,7 @@ type disruption interface {
 }
 
 func (h *harness) disruptionFor(name, ns string, r *Result) disruption {
-	switch name {
+	switch disruptionOf(name) {
 	case "crash":
 		return &crash{h: h, r: r}
 	case "storm":
@@ -30,9 +30,9 @@ func (h *harness) disruptionFor(name, ns string, r *Result) disruption {
 // runScenario runs one scenario in its own namespace and returns its result;
 // a failure is recorded in the result, not returned.
 func (h *harness) runScenario(ctx context.Context, name string) *Result {
-	r := &Result{Scenario: name, Accounts: len(upstreams) * h.cfg.perUpstream}
+	r := &Result{Scenario: name, Accounts: len(scenarioUpstreams(name)) * h.cfg.perUpstream}
 	ns := "chaos-" + name
-	if name == "storm" {
+	if disruptionOf(name) == "storm" {
 		r.RateLimit = &rateLimit{RequestsPerSecond: h.cfg.stormRPS, Burst: h.cfg.stormBurst}
 	}
 	err := h.scenario(ctx, ns, r)
@@ -75,7 +75,13 @@ func (h *harness) scenario(ctx context.Context, ns string, r *Result) error {
 	if o, ok := d.(*apiserverOutage); ok {
 		o.recovered()
 	}
-	h.say("[%s] all %d Accounts Ready in %.1fs; checking upstream and Secrets", r.Scenario, len(accts), r.ConvergeSeconds)
+	h.say("[%s] all %d Accounts Ready in %.1fs", r.Scenario, len(accts), r.ConvergeSeconds)
+	if isRotation(r.Scenario) {
+		if err := h.rotations(ctx, ns, accts, d, r); err != nil {
+			return err
+		}
+	}
+	h.say("[%s] checking upstream and Secrets", r.Scenario)
 	if err := h.checkConverged(ctx, ns, accts, r); err != nil {
 		return err
 	}

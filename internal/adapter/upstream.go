@@ -8,6 +8,9 @@ package adapter
 import (
 	"context"
 	"net/http"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
@@ -44,6 +47,18 @@ type Preparer interface {
 	Prepare(ctx context.Context, req *Request) (map[string][]byte, error)
 }
 
+// Recoverer is implemented by upstreams whose create answer carried something
+// that an interrupted create leaves behind unseen (VectorCharts: the one-time
+// initial token). After Find found the account an interrupted create of this
+// Account made (the create-pending marker's path, never spec.externalID), the
+// controller calls Recover with the found id before it records the id, and
+// applies the status facts Recover returns. A failure, or a crash before the
+// status is stored, leaves the id unrecorded: the next pass runs Find and
+// Recover again, so Recover must be safe to repeat.
+type Recoverer interface {
+	Recover(ctx context.Context, req *Request, id string) (func(*v1alpha1.AccountStatus), error)
+}
+
 // Resolver reads the Secrets and ConfigMaps an Account refers to, in the
 // Account's own namespace only. A missing object or key is a MissingRef
 // failure; callers add the field path and pass the error on as it is.
@@ -59,6 +74,12 @@ type Request struct {
 	// when there is none yet). Providers read outputs they wrote before from it.
 	Connection map[string][]byte
 	Resolve    Resolver
+	// Listed is the account's entry in the provider's snapshot of the
+	// upstream's listing (Lister), when this pass may read it instead of the
+	// account; nil: read the account. An Observe that sees drift or a change of
+	// readiness in a listed entry reads the account before it reports either,
+	// so nothing is written on a list's word alone.
+	Listed *Listed
 }
 
 // DisplayName is the upstream account name: spec.displayName or metadata.name.
@@ -104,6 +125,19 @@ type Observation struct {
 	Details map[string][]byte
 	// Status records provider-specific, non-secret facts in the Account status.
 	Status func(*v1alpha1.AccountStatus)
+	// Credentials is the verdict of this pass's check of a credential the
+	// upstream issued (a VectorCharts API token); nil when none was made.
+	Credentials *CredentialsCheck
+	// RecheckAfter asks to look again sooner than the poll interval (a token
+	// rotation, revocation or check falls due then); 0: the poll interval.
+	RecheckAfter time.Duration
+}
+
+// CredentialsCheck becomes the Account's CredentialsValid condition. A zero
+// Status removes the condition (checks disabled).
+type CredentialsCheck struct {
+	Status          metav1.ConditionStatus
+	Reason, Message string
 }
 
 // Creation is the result of a create.
@@ -113,9 +147,14 @@ type Creation struct {
 	State   string
 	Details map[string][]byte
 	Status  func(*v1alpha1.AccountStatus)
+	// Credentials is the verdict on what the create issued (a VectorCharts
+	// API token is valid by construction), so a first check changes nothing.
+	Credentials *CredentialsCheck
 }
 
-// Update is the result of applying drift.
+// Update is the result of applying drift. Its Status and Notes take effect
+// only once Details are in the connection Secret: a new token is stored
+// before anything else records it.
 type Update struct {
 	Details map[string][]byte
 	// Drop are keys to remove from the connection Secret (a rotated-out
@@ -124,6 +163,9 @@ type Update struct {
 	Status func(*v1alpha1.AccountStatus)
 	// Notes become events on the Account (reason, message).
 	Notes []Note
+	// Credentials replaces the Observation's verdict (a revoked token was
+	// re-issued).
+	Credentials *CredentialsCheck
 }
 
 // Note is an event to record.

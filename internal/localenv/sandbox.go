@@ -133,6 +133,12 @@ func (e *Env) AdminPost(ctx context.Context, path string, body any) error {
 	return admin(ctx, e.URLs.Admin, http.MethodPost, path, body, nil)
 }
 
+// AdminDelete sends DELETE to the sandbox admin endpoint, e.g.
+// "/ccm/faults" (every fault cleared, the counters kept).
+func (e *Env) AdminDelete(ctx context.Context, path string) error {
+	return admin(ctx, e.URLs.Admin, http.MethodDelete, path, nil, nil)
+}
+
 func admin(ctx context.Context, base, method, path string, body, out any) error {
 	var rd io.Reader
 	if body != nil {

@@ -51,3 +51,23 @@ func TestProvidersYAMLPointsEachProviderAtTheSandbox(t *testing.T) {
 		t.Error("no extra spec asked for, yet one is there")
 	}
 }
+
+func TestAdminDeleteSendsDeleteAndReportsAFailure(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Method + " " + r.URL.Path
+		if r.URL.Path == "/nope/faults" {
+			http.Error(w, "no such upstream", http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	e := &Env{URLs: SandboxURLs{Admin: srv.URL}}
+	if err := e.AdminDelete(context.Background(), "/vectorcharts/faults"); err != nil || got != "DELETE /vectorcharts/faults" {
+		t.Fatalf("got %q, %v; want DELETE /vectorcharts/faults and no error", got, err)
+	}
+	if err := e.AdminDelete(context.Background(), "/nope/faults"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("a 404 gave %v, want an error naming it", err)
+	}
+}

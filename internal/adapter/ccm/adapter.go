@@ -79,11 +79,23 @@ func (p *Adapter) createError(ctx context.Context, name string, err error) error
 		"spec.displayName: an upstream account named %q already exists; set spec.externalID to adopt it", name)
 }
 
-// Observe reads the account and compares it with the spec.
+// Observe reads the account and compares it with the spec: from the listed
+// entry when the pass has one, and again with a GET when the entry shows
+// drift or an account that is not usable, so that nothing is written, and no
+// readiness changes, on a list's word alone.
 func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Observation, error) {
 	id := req.Account.Status.AccountID
 	if id == "" {
 		return adapter.Observation{Exists: false}, nil
+	}
+	if a := listedAccount(req, id); a != nil {
+		d, err := p.resolve(ctx, req)
+		if err != nil {
+			return adapter.Observation{}, err
+		}
+		if obs := observe(d, a, req); obs.UpToDate && obs.Readiness == adapter.Ready {
+			return obs, nil
+		}
 	}
 	a, err := p.api.GetAccount(ctx, id, false)
 	if err != nil {
@@ -97,6 +109,11 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 	if err != nil {
 		return adapter.Observation{}, err
 	}
+	return observe(d, a, req), nil
+}
+
+// observe compares one read of the account with the spec.
+func observe(d *desired, a *ccmapi.Account, req *adapter.Request) adapter.Observation {
 	pl := diff(d, a, req.Account.Status.CCM)
 	var ap *applied
 	if pl.settled() { // upstream matches: the ids and marks seen are the applied ones
@@ -106,7 +123,7 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 		Details: details(a), Status: record(a, ap)}
 	obs.UpToDate = len(obs.Drift) == 0
 	obs.Readiness, obs.Message = usable(a)
-	return obs, nil
+	return obs
 }
 
 // Update re-reads the account, so the PATCH is computed against what is

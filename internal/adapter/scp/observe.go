@@ -14,8 +14,9 @@ import (
 // fieldParentUnit is the only spec field SCP can change after create.
 const fieldParentUnit = "spec.scp.parentUnitID"
 
-// Observe reads the organization account and its Cloud Control baseline
-// assignment. The organization state and the registration decide readiness;
+// Observe reads the organization account (from the listed entry when the
+// pass has one that is ACTIVE in the spec's unit) and its Cloud Control
+// baseline assignment (not in the listing: read until REGISTERED is recorded). The organization state and the registration decide readiness;
 // the parent unit is the only drift SCP can correct.
 func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Observation, error) {
 	spec, err := scpSpec(req)
@@ -23,7 +24,7 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 		return adapter.Observation{}, err
 	}
 	id := req.Account.Status.AccountID
-	a, err := p.client.GetAccount(ctx, id)
+	a, err := p.read(ctx, req, spec.ParentUnitID, id)
 	switch {
 	case httpapi.IsNotFound(err):
 		return p.observeInvisible(ctx, req)

@@ -34,6 +34,7 @@ type Adapter struct {
 	client *vcapi.Client
 	// redeletes paces deletes that did not take: at most one per retryEvery.
 	redeletes  *ledger
+	checks     *checkSchedule // when each Account's token check is due
 	retryEvery time.Duration
 	now        func() time.Time
 }
@@ -104,7 +105,7 @@ func (p *Adapter) Create(ctx context.Context, req *adapter.Request) (adapter.Cre
 		keyToken:     []byte(res.InitialToken.ID.Reveal()),
 	}
 	return adapter.Creation{ID: string(details[keyAccountID]), State: stateActive, Details: details,
-		Status: statusFunc(res.User.ID, res.Account.PlanInstance, p.holds(details[keyToken]))}, nil
+		Status: statusFunc(res.User.ID, res.Account.PlanInstance, p.holds(details[keyToken])), Credentials: tokenValid}, nil
 }
 
 // createError sorts a failed create. The portal answers 400 both for a
@@ -127,9 +128,12 @@ func (p *Adapter) createError(ctx context.Context, username string, err error) e
 		"in use upstream; set spec.externalID to adopt its account", username), err)
 }
 
-// Observe reads the account and compares its name with the spec. A lost token
-// (connection Secret deleted or key removed) also makes it out of date, so
-// Update issues a new one. It makes one call: the jobs list, the only place a
+// Observe reads the account and compares its name with the spec, then plans
+// the issued token's next step (planToken): a lost or revoked token, one to
+// revoke, or a rotation due makes it out of date, so Update takes the step.
+// A poll makes one call (none when the pass has the account's listed entry
+// and it shows no rename), plus the token's check when that is due (once per
+// spec.vectorCharts.tokenCheckInterval): the jobs list, the only place a
 // delete in progress shows, is read by Delete, not by every poll; an account
 // deleted behind the operator's back shows as gone once its delete job ends.
 func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Observation, error) {
@@ -141,12 +145,9 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 	if err != nil {
 		return adapter.Observation{}, err
 	}
-	acct, err := p.client.GetAccount(ctx, id)
-	if httpapi.IsNotFound(err) {
-		return adapter.Observation{}, nil
-	}
-	if err != nil {
-		return adapter.Observation{}, fmt.Errorf("get account %d: %w", id, err)
+	acct, found, err := p.account(ctx, req, id)
+	if err != nil || !found {
+		return adapter.Observation{}, err
 	}
 	userID, err := p.userID(ctx, req, spec.Username, id)
 	if err != nil {
@@ -166,7 +167,11 @@ func (p *Adapter) Observe(ctx context.Context, req *adapter.Request) (adapter.Ob
 		obs.UpToDate = false
 		obs.Drift = append(obs.Drift, driftDisplayName)
 	}
-	p.observeToken(req, &obs, userID, acct.PlanInstance)
+	revoked, err := p.checkToken(ctx, req, &obs)
+	if err != nil {
+		return adapter.Observation{}, err
+	}
+	p.observeToken(req, &obs, revoked, userID, acct.PlanInstance)
 	return obs, nil
 }
 

@@ -63,7 +63,7 @@ func (kind) New(cfg adapter.Config) (adapter.Upstream, error) {
 	if pi := cfg.Spec.PollInterval; pi != nil && pi.Duration > 0 {
 		retryEvery = pi.Duration
 	}
-	return &Adapter{client: c, redeletes: newLedger(), retryEvery: retryEvery, now: time.Now}, nil
+	return &Adapter{client: c, redeletes: newLedger(), checks: newCheckSchedule(), retryEvery: retryEvery, now: time.Now}, nil
 }
 
 // References names the password Secret, if the Account brings its own.

@@ -29,6 +29,9 @@ func (e *env) pass(t *testing.T, req *adapter.Request) adapter.Update {
 		t.Fatalf("Update: %v", err)
 	}
 	merge(req.Connection, u.Details)
+	for _, k := range u.Drop {
+		delete(req.Connection, k)
+	}
 	if u.Status != nil {
 		u.Status(&req.Account.Status)
 	}
@@ -162,8 +165,10 @@ func TestRevocationSparesOtherAccountsTokens(t *testing.T) {
 }
 
 // TestRequestedRotation: a new rotate-requested-at value mints a new token
-// with the previous one kept as token.previous; the next pass revokes the
-// previous one and drops the key; the same value never rotates again.
+// with the previous one kept as token.previous, and status names the new one
+// (and the previous one until it is revoked); with no overlap the next pass
+// revokes the previous one and drops the key; the same value never rotates
+// again.
 func TestRequestedRotation(t *testing.T) {
 	e := newEnv(t)
 	req := newRequest(newAccount("rot", "rot@x.io"), resolver{})
@@ -176,22 +181,22 @@ func TestRequestedRotation(t *testing.T) {
 	if string(rotated) == string(initial) || string(req.Connection[keyTokenPrevious]) != string(initial) {
 		t.Fatal("rotation must hold the new token as token and the previous one as token.previous")
 	}
-	if len(u.Notes) != 1 || u.Notes[0].Reason != "TokenRotated" || heldOf(req) != fingerprint(initial) {
-		t.Fatalf("rotate: notes %+v, fingerprint %q", u.Notes, heldOf(req))
+	st := req.Account.Status.VectorCharts
+	if len(u.Notes) != 1 || u.Notes[0].Reason != "TokenRotated" || heldOf(req) != fingerprint(rotated) ||
+		st.PreviousTokenFingerprint != fingerprint(initial) || st.PreviousTokenRevokeAt == nil {
+		t.Fatalf("rotate: notes %+v, status %+v", u.Notes, st)
 	}
 	if e.tokenAccount(t, initial) != id {
 		t.Fatal("the previous token was revoked before the new one was stored")
 	}
 
 	u = e.pass(t, req)
-	for _, k := range u.Drop {
-		delete(req.Connection, k)
-	}
 	if e.tokenAccount(t, initial) != 0 || e.tokenAccount(t, rotated) != id {
 		t.Fatal("after the revoke pass only the rotated token may work")
 	}
-	if len(u.Notes) != 1 || u.Notes[0].Reason != "TokenRevoked" || heldOf(req) != fingerprint(rotated) {
-		t.Fatalf("revoke: notes %+v, fingerprint %q", u.Notes, heldOf(req))
+	if len(u.Notes) != 1 || u.Notes[0].Reason != "TokenRevoked" || heldOf(req) != fingerprint(rotated) ||
+		st.PreviousTokenFingerprint != "" || st.PreviousTokenRevokeAt != nil {
+		t.Fatalf("revoke: notes %+v, status %+v", u.Notes, st)
 	}
 	if _, ok := req.Connection[keyTokenPrevious]; ok {
 		t.Fatal("token.previous kept after the revocation")

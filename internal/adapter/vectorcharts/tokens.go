@@ -1,24 +1,18 @@
 package vectorcharts
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 	"github.com/account-operator/account-operator/internal/adapter"
-	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
 
 // keyTokenPrevious holds a rotated-out token until it is revoked.
 const keyTokenPrevious = "token.previous"
-
-// noteTokenRotated is the event of a requested rotation. It never carries a token.
-var noteTokenRotated = adapter.Note{Reason: "TokenRotated", Message: "issued a new API token on request " +
-	"(annotation " + v1alpha1.AnnotationRotateRequestedAt + "); the previous one stays as token.previous until it is revoked"}
 
 // fingerprint is the non-secret name of a token in status: the first 8 hex
 // digits of its SHA-256. A bearer of 128 random bits cannot be recovered from
@@ -28,7 +22,112 @@ func fingerprint(tok []byte) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// heldFingerprint is the fingerprint of the token status last recorded as held.
+// tokenState is what the connection Secret and the status say of the issued
+// token.
+type tokenState struct {
+	cur, prev          []byte // the Secret's token and token.previous
+	held, prevHeld     string // status: fingerprints of the current and the previous token
+	issuedAt, revokeAt time.Time
+	requested          string // a rotate-requested-at value not handled yet
+}
+
+func stateOf(req *adapter.Request) tokenState {
+	s := tokenState{cur: req.Connection[keyToken], prev: req.Connection[keyTokenPrevious]}
+	handled := ""
+	if st := req.Account.Status.VectorCharts; st != nil {
+		s.held, s.prevHeld, handled = st.TokenFingerprint, st.PreviousTokenFingerprint, st.LastHandledRotateRequestedAt
+		if st.TokenIssuedAt != nil {
+			s.issuedAt = st.TokenIssuedAt.Time
+		}
+		if st.PreviousTokenRevokeAt != nil {
+			s.revokeAt = st.PreviousTokenRevokeAt.Time
+		}
+	}
+	if v := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]; v != handled {
+		s.requested = v
+	}
+	return s
+}
+
+// tokenStep is what the issued token needs next.
+type tokenStep int
+
+const (
+	stepNone           tokenStep = iota
+	stepRecordHeld               // status has no fingerprint yet (adopted, older Account): record cur
+	stepRecordRotation           // a rotation's Secret write outlived its status write: record it
+	stepReissue                  // the Secret has no token, or it was revoked upstream: mint one
+	stepRevokeLost               // the Secret holds another token than status records: revoke that one
+	stepRevokePrevious           // the rotation's overlap ended: revoke the previous token
+	stepRotate                   // requested, or tokenRotation.interval elapsed
+)
+
+// planToken decides the token's next step from the Secret, the status and
+// the clock, and, when nothing is due yet, how long until something is. The
+// two record steps make no upstream call.
+func (p *Adapter) planToken(req *adapter.Request, revoked bool) (tokenStep, time.Duration) {
+	s, now := stateOf(req), p.now()
+	switch {
+	case len(s.cur) == 0 || revoked:
+		return stepReissue, 0
+	case s.held == "":
+		return stepRecordHeld, 0
+	case s.held != fingerprint(s.cur):
+		if len(s.prev) > 0 && fingerprint(s.prev) == s.held {
+			return stepRecordRotation, 0
+		}
+		return stepRevokeLost, 0
+	case s.prevHeld != "":
+		// A rotation due or requested meanwhile waits for the overlap's end.
+		if wait := s.revokeAt.Sub(now); wait > 0 {
+			return stepNone, wait
+		}
+		return stepRevokePrevious, 0
+	case s.requested != "":
+		return stepRotate, 0
+	}
+	iv := rotationInterval(req)
+	if iv <= 0 || s.issuedAt.IsZero() {
+		return stepNone, 0
+	}
+	if wait := s.issuedAt.Add(iv).Sub(now); wait > 0 {
+		return stepNone, wait
+	}
+	return stepRotate, 0
+}
+
+// observeToken checks the token when its check is due and plans its next
+// step: the record steps become the observation's status, the others make
+// it out of date, so Update takes them.
+func (p *Adapter) observeToken(req *adapter.Request, obs *adapter.Observation, revoked bool, userID int64, plan string) {
+	step, wait := p.planToken(req, revoked)
+	obs.RecheckAfter = earliest(obs.RecheckAfter, wait)
+	cur := req.Connection[keyToken]
+	switch step {
+	case stepNone:
+	case stepRecordHeld:
+		obs.Status = statusFunc(userID, plan, p.holds(cur))
+	case stepRecordRotation:
+		// Which request the stored token answers is not known: the annotation
+		// may have changed since its mint, so none is marked handled (an
+		// unhandled one costs one more rotation, never a request answered by
+		// an older token).
+		obs.Status = statusFunc(userID, plan, p.rotatedTo(req, cur, heldFingerprint(req), false))
+		obs.RecheckAfter = earliest(obs.RecheckAfter, max(rotationOverlap(req), time.Second))
+	default:
+		obs.UpToDate = false
+	}
+}
+
+// earliest is the sooner of two waits, 0 meaning none.
+func earliest(a, b time.Duration) time.Duration {
+	if a <= 0 || (b > 0 && b < a) {
+		return b
+	}
+	return a
+}
+
+// heldFingerprint is the fingerprint of the token status records as held.
 func heldFingerprint(req *adapter.Request) string {
 	if st := req.Account.Status.VectorCharts; st != nil {
 		return st.TokenFingerprint
@@ -45,91 +144,35 @@ func (p *Adapter) holds(tok []byte) func(*v1alpha1.VectorChartsAccountStatus) {
 	}
 }
 
-// observeToken sorts the connection Secret's token: none, so Update issues one;
-// one status has no fingerprint of yet (an adopted or older Account), which is
-// recorded with no upstream call; one other than the recorded one, so the
-// recorded one, which the operator no longer holds, is revoked by Update.
-func (p *Adapter) observeToken(req *adapter.Request, obs *adapter.Observation, userID int64, plan string) {
-	cur, held := req.Connection[keyToken], heldFingerprint(req)
-	switch {
-	case len(cur) == 0:
-		obs.UpToDate = false
-	case held == "":
-		obs.Status = statusFunc(userID, plan, p.holds(cur))
-	case held != fingerprint(cur):
-		obs.UpToDate = false
-	}
-	if _, ok := rotationRequested(req); ok && len(cur) > 0 {
-		obs.UpToDate = false
-	}
-}
-
-// rotationRequested is the rotate-requested-at value not handled yet, if any.
-func rotationRequested(req *adapter.Request) (string, bool) {
-	v := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]
-	handled := ""
-	if st := req.Account.Status.VectorCharts; st != nil {
-		handled = st.LastHandledRotateRequestedAt
-	}
-	return v, v != "" && v != handled
-}
-
-// rotate issues a new token into the Secret's token key and keeps cur as
-// token.previous. The fingerprint stays cur's: the next pass, once the
-// Secret holds the new token, revokes cur and drops token.previous.
-func (p *Adapter) rotate(ctx context.Context, req *adapter.Request, id int64, obs adapter.Observation, cur []byte, requested string) (adapter.Update, error) {
-	tok, err := p.mint(ctx, id, obs, tokenName(req.Account))
-	if err != nil {
-		return adapter.Update{}, err
-	}
-	return adapter.Update{Details: map[string][]byte{keyToken: tok, keyTokenPrevious: cur},
-		Notes: []adapter.Note{noteTokenRotated},
-		Status: func(s *v1alpha1.AccountStatus) {
-			if s.VectorCharts != nil {
-				s.VectorCharts.LastHandledRotateRequestedAt = requested
-			}
-		}}, nil
-}
-
-// revokeReplaced revokes, authenticated with cur (there is no admin revoke),
-// the token status recorded as held and any other token the operator named
-// (one minted by a pass that crashed before the Secret stored it), then
-// records cur as held. It runs only once cur is in the Secret. A failure is
-// retried with backoff, never dropped: the fingerprint stays until it works.
-func (p *Adapter) revokeReplaced(ctx context.Context, req *adapter.Request, accountID int64, cur []byte, held string) (adapter.Update, error) {
-	toks, err := p.client.GetApiTokens(ctx, accountID)
-	if err != nil {
-		return adapter.Update{}, revokeFailed(accountID, err)
-	}
-	curFP, n := fingerprint(cur), 0
-	for _, t := range toks {
-		fp := fingerprint([]byte(t.ID.Reveal()))
-		if fp == curFP || (fp != held && t.Name != tokenName(req.Account)) {
-			continue
-		}
-		if err := p.client.DeleteApiToken(ctx, httpapi.Secret(cur), t.ID); err != nil && !httpapi.IsNotFound(err) {
-			return adapter.Update{}, revokeFailed(accountID, err)
-		}
-		n++
-	}
-	// The held token is new, so a rotation asked for meanwhile (or one whose
-	// handling a crash kept out of status) is done.
+// rotatedTo records a rotation to tok: tok is held, the token of fingerprint
+// prev stays as token.previous until the overlap ends, and, when handled (tok
+// was minted in this pass, after the annotation was read), the requested
+// rotation is done.
+func (p *Adapter) rotatedTo(req *adapter.Request, tok []byte, prev string, handled bool) func(*v1alpha1.VectorChartsAccountStatus) {
+	hold := p.holds(tok)
+	revokeAt := metav1.NewTime(p.now().Add(rotationOverlap(req)))
 	requested := req.Account.Annotations[v1alpha1.AnnotationRotateRequestedAt]
-	u := adapter.Update{Drop: []string{keyTokenPrevious}, Status: func(s *v1alpha1.AccountStatus) {
-		if s.VectorCharts == nil {
-			s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
+	return func(s *v1alpha1.VectorChartsAccountStatus) {
+		hold(s)
+		s.PreviousTokenFingerprint, s.PreviousTokenRevokeAt = prev, &revokeAt
+		if handled {
+			s.LastHandledRotateRequestedAt = requested
 		}
-		p.holds(cur)(s.VectorCharts)
-		s.VectorCharts.LastHandledRotateRequestedAt = requested
-	}}
-	if n > 0 {
-		u.Notes = []adapter.Note{{Reason: "TokenRevoked",
-			Message: fmt.Sprintf("revoked %d API token(s) the operator made and no longer holds", n)}}
 	}
-	return u, nil
 }
 
-func revokeFailed(accountID int64, err error) error {
-	return adapter.Transient(v1alpha1.ReasonTokenRevokeFailed, fmt.Sprintf(
-		"revoke the API token(s) of account %d the operator no longer holds (retried with backoff)", accountID), err)
+// rotationInterval is spec.vectorCharts.tokenRotation.interval, 0 when unset.
+func rotationInterval(req *adapter.Request) time.Duration {
+	if r := req.Account.Spec.VectorCharts.TokenRotation; r != nil && r.Interval != nil {
+		return r.Interval.Duration
+	}
+	return 0
+}
+
+// rotationOverlap is spec.vectorCharts.tokenRotation.overlap, 0 when unset.
+func rotationOverlap(req *adapter.Request) time.Duration {
+	if r := req.Account.Spec.VectorCharts.TokenRotation; r != nil && r.Overlap != nil {
+		return r.Overlap.Duration
+	}
+	return 0
 }

@@ -26,16 +26,19 @@ func tokenName(a *v1alpha1.Account) string {
 	return reissuedTokenName + "-" + string(a.UID)
 }
 
-// noteTokenReissued is the event recorded when a lost token is replaced. It
-// never carries the token.
-var noteTokenReissued = adapter.Note{Reason: "TokenReissued",
-	Message: "issued a new API token: the connection Secret had lost it"}
+// Events of the token steps. They never carry a token.
+var (
+	noteTokenReissued = adapter.Note{Reason: "TokenReissued",
+		Message: "issued a new API token: the connection Secret had lost it"}
+	noteTokenRevokedUpstream = adapter.Note{Reason: "TokenReissued",
+		Message: "issued a new API token: the one in the connection Secret was revoked upstream (its check got 401)"}
+)
 
-// Update renames the account when the observation found name drift, issues a
-// new API token when the connection Secret lost the one-time token, and, once
-// the Secret holds a token other than the one status records, revokes the
-// recorded one. The new token's fingerprint is recorded only then: a
-// re-issue leaves the lost token's in status, so the next pass revokes it.
+// Update renames the account when the observation found name drift, then
+// takes the token's next step (planToken): re-issue a lost or revoked token,
+// revoke a token the operator no longer holds, or rotate. A new token's
+// fingerprint is recorded only once the Secret stores it (Update.Status takes
+// effect after the Secret write).
 func (p *Adapter) Update(ctx context.Context, req *adapter.Request, obs adapter.Observation) (adapter.Update, error) {
 	id, err := accountID(req)
 	if err != nil {
@@ -46,20 +49,60 @@ func (p *Adapter) Update(ctx context.Context, req *adapter.Request, obs adapter.
 			return adapter.Update{}, fmt.Errorf("rename account %d: %w", id, err)
 		}
 	}
-	if cur := req.Connection[keyToken]; len(cur) > 0 {
-		if held := heldFingerprint(req); held != "" && held != fingerprint(cur) {
-			return p.revokeReplaced(ctx, req, id, cur, held)
-		}
-		if v, ok := rotationRequested(req); ok {
-			return p.rotate(ctx, req, id, obs, cur, v)
-		}
-		return adapter.Update{}, nil
+	revoked := obs.Credentials == tokenRevoked
+	step, _ := p.planToken(req, revoked)
+	switch step {
+	case stepReissue:
+		return p.reissue(ctx, req, id, obs, revoked)
+	case stepRevokeLost:
+		return p.revokeLost(ctx, req, id)
+	case stepRevokePrevious:
+		return p.revokePrevious(ctx, req, id)
+	case stepRotate:
+		return p.rotate(ctx, req, id, obs)
 	}
+	return adapter.Update{}, nil
+}
+
+// reissue mints a token for a Secret that lost its token or holds a revoked
+// one. The replaced token stays recorded as held, so the next pass, once the
+// new one is stored, revokes it (a revoked one is simply gone by then).
+func (p *Adapter) reissue(ctx context.Context, req *adapter.Request, id int64, obs adapter.Observation, revoked bool) (adapter.Update, error) {
 	tok, err := p.mint(ctx, id, obs, tokenName(req.Account))
 	if err != nil {
 		return adapter.Update{}, err
 	}
-	return adapter.Update{Details: map[string][]byte{keyToken: tok}, Notes: []adapter.Note{noteTokenReissued}}, nil
+	u := adapter.Update{Details: map[string][]byte{keyToken: tok}, Notes: []adapter.Note{noteTokenReissued}}
+	if revoked {
+		u.Notes, u.Credentials = []adapter.Note{noteTokenRevokedUpstream}, tokenReissued
+		p.checks.done(req.Account.UID, checkInterval(req), p.now())
+	}
+	return u, nil
+}
+
+// rotate mints a new token into the Secret's token key and keeps the current
+// one as token.previous until the overlap ends.
+func (p *Adapter) rotate(ctx context.Context, req *adapter.Request, id int64, obs adapter.Observation) (adapter.Update, error) {
+	cur := req.Connection[keyToken]
+	tok, err := p.mint(ctx, id, obs, tokenName(req.Account))
+	if err != nil {
+		return adapter.Update{}, err
+	}
+	why := "tokenRotation.interval elapsed"
+	if stateOf(req).requested != "" {
+		why = "requested by annotation " + v1alpha1.AnnotationRotateRequestedAt
+	}
+	note := adapter.Note{Reason: "TokenRotated", Message: fmt.Sprintf("issued a new API token (%s); the previous one "+
+		"stays as token.previous for %s, then it is revoked", why, rotationOverlap(req))}
+	rotated := p.rotatedTo(req, tok, fingerprint(cur), true)
+	return adapter.Update{Details: map[string][]byte{keyToken: tok, keyTokenPrevious: cur},
+		Notes: []adapter.Note{note},
+		Status: func(s *v1alpha1.AccountStatus) {
+			if s.VectorCharts == nil {
+				s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
+			}
+			rotated(s.VectorCharts)
+		}}, nil
 }
 
 // mint issues a new API token for the account's primary user, named so the

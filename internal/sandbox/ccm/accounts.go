@@ -31,6 +31,7 @@ type account struct {
 	pcr                 []int
 	members             map[string]string // email -> READER|WRITER|MANAGER
 	reads               int               // GETs of this account, for tests
+	unlisted            bool              // left out of listings (SetListed), for tests
 	updates             int               // accepted PATCHes of this account, for tests
 }
 
@@ -165,7 +166,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		member := a.members[ss.user.Email] != ""
-		if a.id > prev && (member || scope == "SYSTEM") {
+		if a.id > prev && (member || scope == "SYSTEM") && !a.unlisted {
 			items = append(items, s.render(a, ss.user.Email, false))
 		}
 	}
@@ -325,4 +326,17 @@ func (s *Server) AccountReads(id string) int {
 		return a.reads
 	}
 	return 0
+}
+
+// SetListed puts the account in listings or leaves it out: a listing that
+// lags behind reads, as an eventually consistent one may. false: no such
+// account.
+func (s *Server) SetListed(id string, listed bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[id]
+	if a != nil {
+		a.unlisted = !listed
+	}
+	return a != nil
 }

@@ -94,7 +94,8 @@ func (d *discard) WriteHeader(int)             {}
 // mounts (e.g. /admin/): GET calls, GET writes (AccountWrites), GET codes, GET rate (peak requests in
 // any one second, see Rates), POST faults (a Rule), POST latency
 // {FixedMillis, JitterMillis, SpikeMillis, SpikeProbability}, POST ratelimit
-// {rps, burst}, POST reset (faults, counters and peak rates).
+// {rps, burst}, DELETE faults (faults, latency and rate limit, keeping the
+// counters and peak rates), POST reset (faults, counters and peak rates).
 func (in *Injector) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /calls", func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, 200, in.Calls()) })
@@ -107,6 +108,10 @@ func (in *Injector) AdminHandler() http.Handler {
 			return
 		}
 		in.Add(rule)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /faults", func(w http.ResponseWriter, _ *http.Request) {
+		in.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /latency", func(w http.ResponseWriter, r *http.Request) {

@@ -135,3 +135,49 @@ func TestLatencySpikes(t *testing.T) {
 		t.Fatalf("SpikeProbability 1.5 answered %d, want 400", code)
 	}
 }
+
+// TestClearFaultsKeepsCounters: DELETE /faults ends the faults and the
+// latency at once, and the counters and the peak rate of the calls before it
+// stay (a chaos run stops its storm and still reports the whole run).
+func TestClearFaultsKeepsCounters(t *testing.T) {
+	in := New()
+	in.now = func() time.Time { return at(0) } // both calls in one second
+	mux := http.NewServeMux()
+	var committed atomic.Int32
+	mux.Handle("/create", in.Wrap("Create", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { committed.Add(1) })))
+	mux.Handle("/admin/", http.StripPrefix("/admin", in.AdminHandler()))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	in.Add(Rule{Operation: "*", Mode: Fail, Status: 500})
+	if code, _, err := get(t, srv.URL+"/create"); err != nil || code != 500 {
+		t.Fatalf("with the fault: %d, %v; want 500", code, err)
+	}
+	in.SetLatency(Latency{Fixed: time.Hour})
+	req, err := http.NewRequest(http.MethodDelete, srv.URL+"/admin/faults", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE /faults = %d", resp.StatusCode)
+	}
+	in.mu.Lock()
+	lat := in.latency
+	in.mu.Unlock()
+	if lat != (Latency{}) {
+		t.Fatalf("latency after DELETE /faults: %+v, want none", lat)
+	}
+	if code, _, err := get(t, srv.URL+"/create"); err != nil || code != 200 || committed.Load() != 1 {
+		t.Fatalf("after DELETE /faults: %d, %v, %d committed; want 200 and 1", code, err, committed.Load())
+	}
+	if c := in.Calls()["Create"]; c != 2 {
+		t.Fatalf("Create calls = %d, want 2 (the counters stay)", c)
+	}
+	if r := readRates(t, srv.URL); r.Peak != 2 {
+		t.Fatalf("peak = %d, want 2 (the peak stays)", r.Peak)
+	}
+}

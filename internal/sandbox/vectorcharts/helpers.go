@@ -1,6 +1,8 @@
 package vectorcharts
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
@@ -25,6 +27,17 @@ type AccountUser struct {
 	IsAdmin  bool   `json:"isAdmin"`
 }
 
+// Token is the admin and test view of one API token that authenticates
+// calls: never the bearer, only its SHA-256, which whoever holds the bearer
+// can compute to tell whether the upstream still takes it.
+type Token struct {
+	AccountID int64  `json:"accountId"`
+	Name      string `json:"name"`
+	SHA256    string `json:"sha256"`    // hex
+	Initial   bool   `json:"initial"`   // made by createAccount with the account
+	CreatedAt int64  `json:"createdAt"` // Unix milliseconds
+}
+
 // Job is the admin and test view of a job. Deletes is the account a delete
 // job removes (0 for other jobs), whatever its accountId says.
 type Job struct {
@@ -35,13 +48,16 @@ type Job struct {
 	Deletes   int64  `json:"deletes"`
 }
 
-// AdminHandler serves GET /accounts, GET /jobs, GET and POST /variants (a
+// AdminHandler serves GET /accounts, GET /tokens, GET /jobs, GET and POST /variants (a
 // Variants object; zero fields mean defaults) plus the fault endpoints; mount
 // it under /admin/ with the prefix stripped.
 func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /accounts", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Accounts())
+	})
+	mux.HandleFunc("GET /tokens", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Tokens())
 	})
 	mux.HandleFunc("GET /jobs", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Jobs())
@@ -129,6 +145,26 @@ func (s *Server) TokensFor(accountID int64) []string {
 	var out []string
 	for _, t := range s.st.apiTokens(accountID) {
 		out = append(out, t.ID)
+	}
+	return out
+}
+
+// Tokens lists every account's API tokens that authenticate a call (login
+// sessions left out), by account id and then in creation order.
+func (s *Server) Tokens() []Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now()
+	out := []Token{}
+	for _, a := range s.st.sortedAccounts() {
+		for _, t := range s.st.apiTokens(a.ID) {
+			if s.st.users[t.UserID] == nil {
+				continue
+			}
+			sum := sha256.Sum256([]byte(t.ID))
+			out = append(out, Token{AccountID: a.ID, Name: t.Name, SHA256: hex.EncodeToString(sum[:]),
+				Initial: t.initial, CreatedAt: t.CreatedAt})
+		}
 	}
 	return out
 }

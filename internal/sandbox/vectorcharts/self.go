@@ -50,8 +50,8 @@ func (s *Server) startSession(username, password string) (map[string]any, bool) 
 	}, true
 }
 
-// listOwnTokens: GET /apiTokens, the caller's account's API tokens. Not in the
-// vendor reference; a self-scoped read that proves a bearer works.
+// listOwnTokens: GET /apiTokens, the caller's account's API tokens (vendor
+// page api-tokens/list); a self-scoped read that proves a bearer works.
 func (s *Server) listOwnTokens(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.authenticate(w, r)
 	if !ok {

@@ -44,6 +44,7 @@ type token struct {
 	LastUsedAt   *int64        `json:"lastUsedAt"`
 	Restrictions *restrictions `json:"restrictions"`
 	session      bool          // login session: a bearer, but not an API token
+	initial      bool          // made by createAccount with the account
 	seq          int64
 }
 
@@ -118,6 +119,7 @@ func (st *state) createAccount(name, username, password, plan string, now time.T
 	st.accounts[a.ID] = a
 	st.users[u.ID] = u
 	t := st.newToken(u, "", "Default", nil, now, false)
+	t.initial = true
 	return a, u, t
 }
 

@@ -1,11 +1,15 @@
 package vectorcharts
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 type tokenJSON struct {
@@ -176,5 +180,53 @@ func TestAdminHandler(t *testing.T) {
 	}
 	if code, _ := e.call("GET", "/admin/jobs", "", nil); code != 200 {
 		t.Fatalf("GET /admin/jobs = %d", code)
+	}
+}
+
+// TestTokensView: GET /tokens lists the API tokens that authenticate, by
+// the SHA-256 of the bearer (never the bearer), marks the one createAccount
+// made, and drops a token once it is revoked.
+func TestTokensView(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.create("A", "a@x.com")
+	created := e.clock.Now().UnixMilli()
+	e.clock.Advance(time.Second)
+	var minted tokenJSON
+	e.callJSON("POST", api+"/admin/createApiToken", adminToken,
+		map[string]any{"userId": a.User.ID, "accountId": a.Account.ID, "name": "account-operator-uid"}, 200, &minted)
+	mux := http.NewServeMux()
+	mux.Handle("/admin/", http.StripPrefix("/admin", e.s.AdminHandler()))
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	hash := func(bearer string) string {
+		sum := sha256.Sum256([]byte(bearer))
+		return hex.EncodeToString(sum[:])
+	}
+	of := func() []Token {
+		var all, out []Token
+		e.callJSON("GET", "/admin/tokens", "", nil, 200, &all)
+		for _, tok := range all {
+			if tok.AccountID == a.Account.ID {
+				out = append(out, tok)
+			}
+		}
+		return out
+	}
+	want := []Token{{AccountID: a.Account.ID, Name: "Default", SHA256: hash(a.InitialToken.ID), Initial: true, CreatedAt: created},
+		{AccountID: a.Account.ID, Name: "account-operator-uid", SHA256: hash(minted.ID), CreatedAt: created + 1000}}
+	if got := of(); !slices.Equal(got, want) {
+		t.Fatalf("tokens of A = %+v, want %+v", got, want)
+	}
+	_, raw := e.call("GET", "/admin/tokens", "", nil)
+	for _, bearer := range []string{a.InitialToken.ID, minted.ID, adminToken} {
+		if strings.Contains(string(raw), bearer) {
+			t.Fatalf("GET /tokens shows a bearer: %s", raw)
+		}
+	}
+	if !e.s.RevokeToken(a.InitialToken.ID) {
+		t.Fatal("initial token not found to revoke")
+	}
+	if got := of(); !slices.Equal(got, want[1:]) {
+		t.Fatalf("tokens of A after revoking the initial one = %+v, want %+v", got, want[1:])
 	}
 }

@@ -193,3 +193,6 @@ func nilIfErr[T any](v *T, err error) (*T, error) {
 	}
 	return v, nil
 }
+
+// PageSize is the page size listings use.
+func (c *Client) PageSize() int { return c.cfg.PageSize }

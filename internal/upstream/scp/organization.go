@@ -117,14 +117,15 @@ func (c *Client) accountsWhere(ctx context.Context, filter ListAccountsOptions, 
 				found = append(found, a)
 			}
 		}
-		if lastPage(p, page, opts.Size) {
+		if LastPage(p, page, opts.Size) {
 			break
 		}
 	}
 	return found, nil
 }
 
-func lastPage(p *AccountPage, page, size int) bool {
+// LastPage reports whether p, page number page of size, is the last.
+func LastPage(p *AccountPage, page, size int) bool {
 	if len(p.Accounts) < size {
 		return true
 	}

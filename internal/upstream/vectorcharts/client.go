@@ -33,6 +33,7 @@ const (
 	OpCreateApiToken = "CreateApiToken"
 	OpGetApiTokens   = "GetApiTokens"
 	OpDeleteApiToken = "DeleteOwnApiToken"
+	OpCheckApiToken  = "ListOwnApiTokens" // the token liveness check
 	OpEditAccount    = "EditAccount"
 	OpDeleteAccount  = "DeleteAccount"
 	OpListJobs       = "ListJobs"

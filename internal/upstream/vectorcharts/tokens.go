@@ -64,3 +64,17 @@ func bearerOf(ctx context.Context, def httpapi.Secret) httpapi.Secret {
 	}
 	return def
 }
+
+// CheckApiToken proves that tok still authenticates, with the self-scoped read
+// GET /apiTokens (the caller's account's tokens, documented by the vendor),
+// authenticated by tok itself. A revoked token gets 401. Nothing of the
+// answer is decoded: only its status is used.
+func (c *Client) CheckApiToken(ctx context.Context, tok httpapi.Secret) error {
+	target := c.base + "/apiTokens"
+	_, err := c.http.Do(ctx, httpapi.Request{Operation: OpCheckApiToken, Idempotent: true,
+		Secrets: []httpapi.Secret{tok},
+		Build: func(ctx context.Context) (*http.Request, error) {
+			return c.newRequest(withBearer(ctx, tok), http.MethodGet, target, nil)
+		}})
+	return err
+}

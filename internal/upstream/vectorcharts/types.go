@@ -2,6 +2,7 @@ package vectorcharts
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/account-operator/account-operator/internal/upstream/httpapi"
 )
@@ -39,6 +40,9 @@ type Restrictions struct {
 type ApiToken struct {
 	ID   httpapi.Secret `json:"id"`
 	Name string         `json:"name"`
+	// CreatedAt is when the portal made the token, from getApiTokens (zero
+	// when not known).
+	CreatedAt time.Time `json:"-"`
 }
 
 // apiTokenWire is what the upstream sends; the id becomes a Secret at once so
@@ -50,16 +54,25 @@ type apiTokenWire struct {
 func (w apiTokenWire) token() ApiToken { return ApiToken{ID: httpapi.Secret(w.ID)} }
 
 // apiTokenListWire is a token in getApiTokens, where the name is used (to
-// tell the operator's tokens); a name that is not a string reads as "".
+// tell the operator's tokens) and createdAt (epoch milliseconds: to tell the
+// initial token of an interrupted create from an older one); a name that is
+// not a string reads as "", a createdAt that is not a positive integer as
+// unknown.
 type apiTokenListWire struct {
-	ID   string          `json:"id"`
-	Name json.RawMessage `json:"name"`
+	ID        string          `json:"id"`
+	Name      json.RawMessage `json:"name"`
+	CreatedAt json.RawMessage `json:"createdAt"`
 }
 
 func (w apiTokenListWire) token() ApiToken {
 	var name string
 	_ = json.Unmarshal(w.Name, &name)
-	return ApiToken{ID: httpapi.Secret(w.ID), Name: name}
+	t := ApiToken{ID: httpapi.Secret(w.ID), Name: name}
+	var ms int64
+	if json.Unmarshal(w.CreatedAt, &ms) == nil && ms > 0 {
+		t.CreatedAt = time.UnixMilli(ms)
+	}
+	return t
 }
 
 // CreateAccountRequest creates an account, its primary user and an initial token.
