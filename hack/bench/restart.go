@@ -12,13 +12,16 @@ import (
 // new process takes to reconcile (re-verify upstream) each once, and what it
 // costs.
 type restartResult struct {
-	N             int            `json:"n"`
-	Seconds       float64        `json:"secondsToReverifyAll"`
-	UpstreamCalls calls          `json:"upstreamCalls"`
-	Creates       int            `json:"creates"`
-	Writes        float64        `json:"apiWrites"`
-	APIRequests   apiRequests    `json:"apiRequestsByMethod"`
-	Manager       localenv.Usage `json:"manager"`
+	N             int     `json:"n"`
+	Seconds       float64 `json:"secondsToReverifyAll"`
+	UpstreamCalls calls   `json:"upstreamCalls"`
+	Creates       int     `json:"creates"`
+	Writes        float64 `json:"apiWrites"`
+	// InventoryWrites are providers whose status.inventory the restart's
+	// first listing brought up to date with the creates (one write each).
+	InventoryWrites int            `json:"providerInventoryWrites"`
+	APIRequests     apiRequests    `json:"apiRequestsByMethod"`
+	Manager         localenv.Usage `json:"manager"`
 }
 
 // settle is how long after the last reconcile the bench waits before it reads
@@ -29,6 +32,10 @@ const settle = 3 * time.Second
 // until it has reconciled n Accounts.
 func (s *session) measureRestart(ctx context.Context, n int, args ...string) (restartResult, error) {
 	r := restartResult{N: n}
+	invBefore, err := s.inventoryTimes(ctx)
+	if err != nil {
+		return r, err
+	}
 	if err := s.env.KillManager(); err != nil {
 		return r, err
 	}
@@ -57,6 +64,11 @@ func (s *session) measureRestart(ctx context.Context, n int, args ...string) (re
 		return r, err
 	}
 	r.Writes = r.APIRequests.writes()
+	invAfter, err := s.inventoryTimes(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.InventoryWrites = changedInventories(invBefore, invAfter)
 	r.Manager, err = s.env.ManagerUsage()
 	return r, err
 }
