@@ -197,12 +197,18 @@ func (p *Adapter) userID(ctx context.Context, req *adapter.Request, username str
 // statusFunc records the non-secret facts of the account, keeping what it
 // does not set (the held token's fingerprint); extra set more.
 func statusFunc(userID int64, plan string, extra ...func(*v1alpha1.VectorChartsAccountStatus)) func(*v1alpha1.AccountStatus) {
+	return onStatus(append([]func(*v1alpha1.VectorChartsAccountStatus){func(s *v1alpha1.VectorChartsAccountStatus) {
+		s.UserID, s.PlanInstance = strconv.FormatInt(userID, 10), plan
+	}}, extra...)...)
+}
+
+// onStatus applies fs to the Account's VectorCharts status, made when absent.
+func onStatus(fs ...func(*v1alpha1.VectorChartsAccountStatus)) func(*v1alpha1.AccountStatus) {
 	return func(s *v1alpha1.AccountStatus) {
 		if s.VectorCharts == nil {
 			s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
 		}
-		s.VectorCharts.UserID, s.VectorCharts.PlanInstance = strconv.FormatInt(userID, 10), plan
-		for _, f := range extra {
+		for _, f := range fs {
 			f(s.VectorCharts)
 		}
 	}

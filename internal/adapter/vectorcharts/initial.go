@@ -23,7 +23,7 @@ const clockSkew = 5 * time.Minute
 // account Find found after this Account's own interrupted create is fresh: the
 // token on it that the operator did not name is the one createAccount issued,
 // which the Secret never stored. Recover records it as the held token, so the
-// revocation that follows every re-issue (revokeReplaced) revokes it once the
+// revocation that follows every re-issue (revokeLost) revokes it once the
 // token Update issues is in the Secret. Should the Secret already hold it (the
 // answer came and was stored, then status was lost), it is kept as it is.
 //
@@ -56,13 +56,7 @@ func (p *Adapter) Recover(ctx context.Context, req *adapter.Request, id string) 
 	if initial == nil {
 		return nil, nil
 	}
-	held := p.holds(initial)
-	return func(s *v1alpha1.AccountStatus) {
-		if s.VectorCharts == nil {
-			s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
-		}
-		held(s.VectorCharts)
-	}, nil
+	return onStatus(p.holds(initial)), nil
 }
 
 // initialToken is the one token the operator did not name, if it is not older

@@ -40,15 +40,12 @@ func (p *Adapter) revoke(ctx context.Context, req *adapter.Request, accountID in
 		}
 		n++
 	}
-	u := adapter.Update{Drop: []string{keyTokenPrevious}, Status: func(s *v1alpha1.AccountStatus) {
-		if s.VectorCharts == nil {
-			s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
-		}
-		s.VectorCharts.PreviousTokenFingerprint, s.VectorCharts.PreviousTokenRevokeAt = "", nil
+	u := adapter.Update{Drop: []string{keyTokenPrevious}, Status: onStatus(func(s *v1alpha1.VectorChartsAccountStatus) {
+		s.PreviousTokenFingerprint, s.PreviousTokenRevokeAt = "", nil
 		if done != nil {
-			done(s.VectorCharts)
+			done(s)
 		}
-	}}
+	})}
 	if n > 0 {
 		u.Notes = []adapter.Note{{Reason: "TokenRevoked",
 			Message: fmt.Sprintf("revoked %d API token(s) the operator made and no longer holds", n)}}

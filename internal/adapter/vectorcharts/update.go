@@ -96,13 +96,8 @@ func (p *Adapter) rotate(ctx context.Context, req *adapter.Request, id int64, ob
 		"stays as token.previous for %s, then it is revoked", why, rotationOverlap(req))}
 	rotated := p.rotatedTo(req, tok, fingerprint(cur), true)
 	return adapter.Update{Details: map[string][]byte{keyToken: tok, keyTokenPrevious: cur},
-		Notes: []adapter.Note{note},
-		Status: func(s *v1alpha1.AccountStatus) {
-			if s.VectorCharts == nil {
-				s.VectorCharts = &v1alpha1.VectorChartsAccountStatus{}
-			}
-			rotated(s.VectorCharts)
-		}}, nil
+		Notes:  []adapter.Note{note},
+		Status: onStatus(rotated)}, nil
 }
 
 // mint issues a new API token for the account's primary user, named so the
