@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -25,13 +26,20 @@ func kubectl(args ...string) (string, error) {
 
 var _ = Describe("kubectl explain", func() {
 	It("documents account.spec.ccm.authConfigs from the schema", func() {
-		out, err := kubectl("explain", "account.spec.ccm.authConfigs")
-		Expect(err).NotTo(HaveOccurred(), out)
+		// The API server publishes a new CRD's OpenAPI schema asynchronously
+		// after the CRD is Established; explain fails ("couldn't find resource")
+		// until it has, so the first call waits for it (seen once in CI).
+		var out string
+		Eventually(func(g Gomega) {
+			var err error
+			out, err = kubectl("explain", "account.spec.ccm.authConfigs")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+		}).WithTimeout(30 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
 		Expect(out).To(ContainSubstring("GROUP:      accounts.operator.dev"))
 		Expect(out).To(ContainSubstring("exactly one of password, oauth or clusterAuthRef"))
 		Expect(out).To(MatchRegexp(`oauth\s+<Object>`))
 
-		out, err = kubectl("explain", "account.spec.ccm.authConfigs.oauth.clientSecretRef")
+		out, err := kubectl("explain", "account.spec.ccm.authConfigs.oauth.clientSecretRef")
 		Expect(err).NotTo(HaveOccurred(), out)
 		Expect(out).To(ContainSubstring("(`client_secret`)"))
 		Expect(out).To(MatchRegexp(`key\s+<string> -required-`))
