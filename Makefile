@@ -25,7 +25,7 @@ GO_TEST_FLAGS ?=
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-17s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
 ##@ Development
 
@@ -95,6 +95,10 @@ chaos: ## Chaos run, not a test (minutes): manager SIGKILLs, an upstream fault s
 .PHONY: build
 build: generate ## Build the manager binary into bin/manager.
 	go build -o bin/manager .
+
+.PHONY: kubectl-accounts
+kubectl-accounts: ## Build the kubectl plugin into bin/kubectl-accounts (put it on PATH: `kubectl accounts ...`).
+	go build -o bin/kubectl-accounts ./cmd/kubectl-accounts
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in the current kubeconfig.
