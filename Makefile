@@ -100,6 +100,21 @@ build: generate ## Build the manager binary into bin/manager.
 kubectl-accounts: ## Build the kubectl plugin into bin/kubectl-accounts (put it on PATH: `kubectl accounts ...`).
 	go build -o bin/kubectl-accounts ./cmd/kubectl-accounts
 
+# The platforms of the plugin's release archives; hack/krew/accounts.yaml lists the same.
+KUBECTL_ACCOUNTS_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+.PHONY: kubectl-accounts-dist
+kubectl-accounts-dist: ## Cross-build the plugin's release archives and SHA256SUMS into bin/dist/ (VERSION=vX.Y.Z), named as hack/krew/accounts.yaml expects.
+	@test -n "$(VERSION)" || { echo "set VERSION, e.g. make kubectl-accounts-dist VERSION=v0.1.0" >&2; exit 1; }
+	rm -rf bin/dist && mkdir -p bin/dist
+	for p in $(KUBECTL_ACCOUNTS_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; exe=kubectl-accounts; [[ $$os != windows ]] || exe=$$exe.exe; \
+		work=$$(mktemp -d); \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags='-s -w' -o "$$work/$$exe" ./cmd/kubectl-accounts; \
+		tar -C "$$work" -czf "bin/dist/kubectl-accounts_$(VERSION)_$${os}_$${arch}.tar.gz" "$$exe"; \
+		rm -rf "$$work"; \
+	done
+	cd bin/dist && sha256sum *.tar.gz > SHA256SUMS
+
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in the current kubeconfig.
 	go run . --metrics-bind-address=:8443 --health-probe-bind-address=:8081
