@@ -29,8 +29,8 @@ operator fills only when the provider sets spec.inventory.listUnmanaged: true
 (off by default), at most 100 at a time. What the inventory does not show and
 the API requires (SCP: landingZoneID, parentUnitID, email; VectorCharts: the
 primary user's username) is written as REPLACE-ME, with a comment: replace it
-before applying. The Accounts go to the namespace (-n); an AccountProvider's
-are in its own.`,
+before applying. The Accounts go to the namespace (-n), where an
+AccountProvider is looked up too.`,
 		Example: `  kubectl accounts import --provider vectorcharts -n team-a > imported.yaml
   kubectl accounts import --provider ccm-prod --cluster-provider -n team-a | kubectl apply -f -`,
 		Args: cobra.NoArgs,

@@ -78,6 +78,7 @@ func testReconcile(t *testing.T) {
 		t.Errorf("reconcile-requested-at is %q, want the clock's time", requested)
 	}
 	golden(t, "reconcile-timeout", run(t, "reconcile", "lost", "-n", "team-a", "--wait", "--timeout=200ms"), ExitError)
+	golden(t, "status-reconcile-pending", run(t, "status", "lost", "-n", "team-a", "--events=0"), ExitNotReady)
 
 	tick()
 	charts := &v1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "charts"}}
@@ -86,6 +87,7 @@ func testReconcile(t *testing.T) {
 	})
 	golden(t, "reconcile-wait-ready", run(t, "reconcile", "charts", "-n", "team-a", "--wait"), 0)
 	wait()
+	golden(t, "status-reconcile-handled", run(t, "status", "charts", "-n", "team-a", "--events=0"), 0)
 
 	ccm := &v1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "team-a-ccm"}}
 	wait = playOperator(t, ccm, func() bool { return reconcilePending(ccm) }, func() {

@@ -24,9 +24,9 @@ own credentials) by setting the annotation accounts.operator.dev/probe-requested
 to the current time. The result goes to the provider's status.probe.
 
 PROVIDER is an AccountProvider in the namespace (-n), or a ClusterAccountProvider
-with --cluster-provider; clusteraccountprovider/NAME and accountprovider/NAME say the kind
-too. With --wait, wait (at most --timeout) for the result and print each check;
-the exit code is then 2 when the probe did not pass.`,
+with --cluster-provider; clusteraccountprovider/NAME and accountprovider/NAME
+name the kind too. With --wait, wait (at most --timeout) for the result and
+print each check; the exit code is then 2 when the probe did not pass.`,
 		Example: `  kubectl accounts probe vectorcharts -n team-a --wait
   kubectl accounts probe ccm-prod --cluster-provider --wait
   kubectl accounts probe clusteraccountprovider/ccm-prod`,
