@@ -137,16 +137,15 @@ func (f *failover) ensure(ctx context.Context) bool {
 }
 
 // kill SIGKILLs the leader once a quarter of the upstream accounts exist.
+// The counts at the kill are read once the leader is gone: all that the
+// standby may do shows above them.
 func (f *failover) kill(ctx context.Context) {
 	st := f.r.HA
-	n, err := f.h.countCreated(ctx, f.r.Scenario)
-	if err != nil || n < max(1, f.r.Accounts/4) {
+	if n, err := f.h.countCreated(ctx, f.r.Scenario); err != nil || n < max(1, f.r.Accounts/4) {
 		return
 	}
 	standby := replicaNames[1-f.leader]
 	st.StandbyIdleBeforeKill = !strings.Contains(currentRun(f.h.env.LogPath(standby)), workersStarted)
-	st.UpstreamCreatedAtKill = n
-	st.ReadyAtKill, _, _ = f.h.countReady(ctx, f.ns)
 	killedAt := time.Now()
 	if err := f.replicas[f.leader].Kill(); err != nil {
 		f.r.note("kill %s: %v", replicaNames[f.leader], err)
@@ -154,8 +153,10 @@ func (f *failover) kill(ctx context.Context) {
 	}
 	f.killedAt, st.LeaderKilled, st.KilledLeader, st.KilledHolderIdentity = killedAt, true, replicaNames[f.leader], f.leaderID
 	f.r.ManagerKills++
+	st.UpstreamCreatedAtKill, _ = f.h.countCreated(ctx, f.r.Scenario)
+	st.ReadyAtKill, _, _ = f.h.countReady(ctx, f.ns)
 	f.h.say("[%s] SIGKILLed the leader %s (%d upstream accounts created, %d Accounts Ready)",
-		f.r.Scenario, replicaNames[f.leader], n, st.ReadyAtKill)
+		f.r.Scenario, replicaNames[f.leader], st.UpstreamCreatedAtKill, st.ReadyAtKill)
 }
 
 // watchLease records the takeover once the lease has a new holder. Only the
