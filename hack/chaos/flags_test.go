@@ -52,7 +52,7 @@ func TestJudge(t *testing.T) {
 			APIServer: &APIServerStats{Stopped: true}, RateLimit: &rateLimit{RequestsPerSecond: 20, Burst: 20},
 			Upstreams: map[string]*UpstreamStats{}, Rotation: &RotationStats{Rounds: 1, Requested: 1, Settled: true},
 			Accounts: 300, HA: &HAStats{LeaderKilled: true, StandbyIdleBeforeKill: true, TookOver: true, TakeoverSeconds: 15,
-				TakeoverBoundSeconds: 24.8, NewLeaderLogged: true, ProgressAfterTakeover: true, RestartedAfterTakeover: true,
+				TakeoverBoundSeconds: 25.8, NewLeaderLogged: true, ProgressAfterTakeover: true, RestartedAfterTakeover: true,
 				RestartedStayedStandby: true}}
 		for _, u := range upstreams {
 			r.Upstreams[u] = &UpstreamStats{PeakRequestsPerSecond: 40, RateBound: 40}
@@ -91,7 +91,7 @@ func TestJudge(t *testing.T) {
 		"never killed":      func(s *HAStats) { s.LeaderKilled = false },
 		"standby busy":      func(s *HAStats) { s.StandbyIdleBeforeKill = false },
 		"no takeover":       func(s *HAStats) { s.TookOver = false },
-		"takeover too slow": func(s *HAStats) { s.TakeoverSeconds = 24.9 },
+		"takeover too slow": func(s *HAStats) { s.TakeoverSeconds = 25.9 },
 		"two leaders":       func(s *HAStats) { s.TakeoverSeconds = -0.5 },
 		"not logged":        func(s *HAStats) { s.NewLeaderLogged = false },
 		"no progress":       func(s *HAStats) { s.ProgressAfterTakeover = false },

@@ -57,9 +57,10 @@ func takeover(killed string, killedAt time.Time, now leaseView) (time.Duration, 
 // kill; the standby tries every retryPeriod plus up to JitterFactor times
 // more, so it sees that renewal at most (1+JitterFactor)·retryPeriod later,
 // counts leaseDuration from then, and takes the lease at its first try after
-// that, at most another (1+JitterFactor)·retryPeriod. One more second allows
-// for the API calls on a loaded machine.
+// that, at most another (1+JitterFactor)·retryPeriod. Each of these two
+// tries is a Lease read, allowed a second on a loaded machine (the jittered
+// wait starts when a try ends).
 func takeoverBound(leaseDuration, retryPeriod time.Duration) time.Duration {
-	try := time.Duration((1 + leaderelection.JitterFactor) * float64(retryPeriod))
-	return leaseDuration + 2*try + time.Second
+	try := time.Duration((1+leaderelection.JitterFactor)*float64(retryPeriod)) + time.Second
+	return leaseDuration + 2*try
 }

@@ -30,13 +30,14 @@ func TestTakeover(t *testing.T) {
 	}
 }
 
-// TestTakeoverBound: lease duration plus two jittered retry periods (client-go's
-// JitterFactor 1.2) plus a second: 24.8 s with controller-runtime's defaults.
+// TestTakeoverBound: lease duration plus two tries, each a jittered retry
+// period (client-go's JitterFactor 1.2) and a second for its Lease read:
+// 25.8 s with controller-runtime's defaults.
 func TestTakeoverBound(t *testing.T) {
-	if got := takeoverBound(15*time.Second, 2*time.Second); got != 24800*time.Millisecond {
-		t.Errorf("defaults: %s, want 24.8s", got)
+	if got := takeoverBound(15*time.Second, 2*time.Second); got != 25800*time.Millisecond {
+		t.Errorf("defaults: %s, want 25.8s", got)
 	}
-	if got := takeoverBound(6*time.Second, time.Second); got != 11400*time.Millisecond {
-		t.Errorf("6s/1s: %s, want 11.4s", got)
+	if got := takeoverBound(6*time.Second, time.Second); got != 12400*time.Millisecond {
+		t.Errorf("6s/1s: %s, want 12.4s", got)
 	}
 }

@@ -149,7 +149,7 @@ var tableRows = []row{
 	})},
 	{"  standby idle before the kill", failedOver(func(s *HAStats) string { return fmt.Sprint(s.StandbyIdleBeforeKill) })},
 	{"  standby acquired the lease after (s)", failedOver(func(s *HAStats) string { return secs(s.TookOver, s.TakeoverSeconds) })},
-	{"    bound lease+2x2.2xretry+1s (s)", failedOver(func(s *HAStats) string { return fmt.Sprintf("%.1f", s.TakeoverBoundSeconds) })},
+	{"    bound lease+2x(2.2xretry+1s) (s)", failedOver(func(s *HAStats) string { return fmt.Sprintf("%.1f", s.TakeoverBoundSeconds) })},
 	{"  first progress after (s)", failedOver(func(s *HAStats) string { return secs(s.ProgressAfterTakeover, s.FirstProgressSeconds) })},
 	{"  killed replica back as standby", failedOver(func(s *HAStats) string { return fmt.Sprint(s.RestartedStayedStandby) })},
 	{"lost tokens: Secret's token not valid upstream (must be 0)", func(r *Result) string {

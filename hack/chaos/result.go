@@ -94,7 +94,7 @@ type HAStats struct {
 	LeaseTransitions  int    `json:"leaseTransitions"`
 	// From the SIGKILL to the lease's acquireTime as the new holder wrote it.
 	TakeoverSeconds float64 `json:"takeoverSeconds"`
-	// Its bound: leaseDuration + 2 x (1 + 1.2) x retryPeriod + 1 s (lease.go).
+	// Its bound: leaseDuration + 2 x ((1 + 1.2) x retryPeriod + 1 s) (lease.go).
 	TakeoverBoundSeconds float64 `json:"takeoverBoundSeconds"`
 	// From the SIGKILL to the harness's poll that saw the new holder.
 	TakeoverObservedSeconds float64 `json:"takeoverObservedSeconds"`
