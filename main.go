@@ -117,6 +117,11 @@ func run(o options) error {
 		RenewDeadline:           &o.leaderElection.renewDeadline,
 		RetryPeriod:             &o.leaderElection.retryPeriod,
 		GracefulShutdownTimeout: &o.shutdownTimeout,
+		// On SIGTERM, once the running reconciles have finished (or the
+		// graceful shutdown timeout has passed), the lease is released and
+		// the process ends at once (main returns): a standby takes over at its
+		// next try instead of waiting out the lease, as after a kill.
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return err

@@ -32,7 +32,9 @@ const (
 // stands by. Once a quarter of the Accounts' upstream accounts exist, the
 // leader is SIGKILLed. The standby must take the lease
 // over within takeoverBound and carry on; the killed replica is then started
-// again, as a kubelet would, and must stay standby. The harness reads the
+// again, as a kubelet would, and must stay standby. Once every Account is
+// Ready, the new leader is stopped as a rollout stops a pod, and the other
+// must take the released lease at its next try. The harness reads the
 // lease to tell who leads, and the replicas' logs to check that a standby
 // starts no controller.
 type failover struct {
@@ -205,21 +207,54 @@ func (f *failover) watchProgress(ctx context.Context) {
 	}
 }
 
-// endFailover checks that the killed leader, started again, stood by under the new
-// leader's lease, stops both replicas and starts the single manager again
-// for the scenarios after this one.
+// rollout stops the leader as a rolling update would (SIGTERM, graceful
+// shutdown) once the Accounts are Ready, and records how soon the other
+// replica leads: the manager releases the lease on its way out, so the
+// other takes it at its next try instead of waiting out the lease. First it
+// checks that the killed replica, started again, has stood by.
+func (f *failover) rollout(ctx context.Context) error {
+	st := f.r.HA
+	leader := 1 - f.leader
+	l, err := f.h.readLease(ctx, f.ns)
+	if err != nil {
+		return err
+	}
+	st.RestartedStayedStandby = st.RestartedAfterTakeover && l.Holder == st.NewHolderIdentity &&
+		!strings.Contains(currentRun(f.h.env.LogPath(replicaNames[f.leader])), workersStarted)
+	if l.Holder != st.NewHolderIdentity {
+		return fmt.Errorf("lease held by %q, not by the new leader %s", l.Holder, replicaNames[leader])
+	}
+	f.h.say("[%s] stopping the leader %s as a rollout would (SIGTERM)", f.r.Scenario, replicaNames[leader])
+	stopping := time.Now()
+	if err := f.replicas[leader].Stop(); err != nil {
+		return fmt.Errorf("stop %s: %w", replicaNames[leader], err)
+	}
+	st.ShutdownSeconds = seconds(time.Since(stopping))
+	err = poll(ctx, 2*f.h.cfg.leaseDuration+time.Minute, "a new holder after the leader's stop", func(ctx context.Context) (bool, string) {
+		l, err := f.h.readLease(ctx, f.ns)
+		d, ok := takeover(st.NewHolderIdentity, stopping, l)
+		if ok {
+			st.HandedOver, st.HandoverSeconds = true, seconds(d)
+		}
+		return ok, fmt.Sprintf("lease %+v, %v", l, err)
+	})
+	if err != nil {
+		return err
+	}
+	st.HandoverBoundSeconds = st.ShutdownSeconds + seconds(standbyTry(f.h.cfg.retryPeriod))
+	f.h.say("[%s] %s took the lease %.1fs after the SIGTERM (shutdown %.1fs, bound %.1fs)", f.r.Scenario,
+		replicaNames[f.leader], st.HandoverSeconds, st.ShutdownSeconds, st.HandoverBoundSeconds)
+	return f.start(ctx, leader) // the rollout's new pod
+}
+
+// endFailover stops both replicas and starts the single manager again for
+// the scenarios after this one.
 func (h *harness) endFailover(ctx context.Context, r *Result) {
 	f := h.ha
 	if f == nil {
 		return
 	}
 	h.ha = nil
-	if st := r.HA; st != nil && st.RestartedAfterTakeover {
-		l, err := h.readLease(ctx, f.ns)
-		old := replicaNames[f.leader]
-		st.RestartedStayedStandby = err == nil && l.Holder == st.NewHolderIdentity &&
-			!strings.Contains(currentRun(h.env.LogPath(old)), workersStarted)
-	}
 	var errs []error
 	for _, rep := range f.replicas {
 		if rep != nil {

@@ -53,7 +53,7 @@ func TestJudge(t *testing.T) {
 			Upstreams: map[string]*UpstreamStats{}, Rotation: &RotationStats{Rounds: 1, Requested: 1, Settled: true},
 			Accounts: 300, HA: &HAStats{LeaderKilled: true, StandbyIdleBeforeKill: true, TookOver: true, TakeoverSeconds: 15,
 				TakeoverBoundSeconds: 25.8, NewLeaderLogged: true, ProgressAfterTakeover: true, RestartedAfterTakeover: true,
-				RestartedStayedStandby: true}}
+				RestartedStayedStandby: true, HandedOver: true, HandoverSeconds: 3, HandoverBoundSeconds: 5.6}}
 		for _, u := range upstreams {
 			r.Upstreams[u] = &UpstreamStats{PeakRequestsPerSecond: 40, RateBound: 40}
 		}

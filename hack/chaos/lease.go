@@ -54,13 +54,16 @@ func takeover(killed string, killedAt time.Time, now leaseView) (time.Duration, 
 
 // takeoverBound is the longest a standby may take to acquire the lease of a
 // leader that died without releasing it. The leader renewed at most at the
-// kill; the standby tries every retryPeriod plus up to JitterFactor times
-// more, so it sees that renewal at most (1+JitterFactor)·retryPeriod later,
-// counts leaseDuration from then, and takes the lease at its first try after
-// that, at most another (1+JitterFactor)·retryPeriod. Each of these two
-// tries is a Lease read, allowed a second on a loaded machine (the jittered
-// wait starts when a try ends).
+// kill; the standby sees that renewal at its next try, counts leaseDuration
+// from then, and takes the lease at its first try after that.
 func takeoverBound(leaseDuration, retryPeriod time.Duration) time.Duration {
-	try := time.Duration((1+leaderelection.JitterFactor)*float64(retryPeriod)) + time.Second
-	return leaseDuration + 2*try
+	return leaseDuration + 2*standbyTry(retryPeriod)
+}
+
+// standbyTry is the longest between two of a standby's tries: it waits
+// retryPeriod plus up to JitterFactor times more from the end of a try, and
+// a try (one Lease read) is allowed a second on a loaded machine. A lease
+// released by a stopping leader is taken at the next try.
+func standbyTry(retryPeriod time.Duration) time.Duration {
+	return time.Duration((1+leaderelection.JitterFactor)*float64(retryPeriod)) + time.Second
 }

@@ -97,8 +97,10 @@ func checkResult(t *testing.T, r *Result) {
 		// The lease was renewed at most 1.2 retry periods before the kill,
 		// so the standby cannot have taken it sooner than 6 - 2.2 s after.
 		if s := r.HA; s == nil || !s.TookOver || s.TakeoverSeconds < 3.8 || s.TakeoverSeconds > s.TakeoverBoundSeconds ||
-			s.NewHolderIdentity == s.KilledHolderIdentity || !s.RestartedStayedStandby || s.LostTokens != 0 {
-			t.Errorf("ha: %+v, want a takeover within 3.8s and its bound by a new holder, the killed replica back as standby", s)
+			s.NewHolderIdentity == s.KilledHolderIdentity || !s.RestartedStayedStandby || s.LostTokens != 0 ||
+			!s.HandedOver || s.HandoverSeconds > s.HandoverBoundSeconds {
+			t.Errorf("ha: %+v, want a takeover within 3.8s and its bound by a new holder, the killed replica back as "+
+				"standby, and the lease passed on within a try of the next leader's stop", s)
 		}
 	}
 }

@@ -152,6 +152,10 @@ var tableRows = []row{
 	{"    bound lease+2x(2.2xretry+1s) (s)", failedOver(func(s *HAStats) string { return fmt.Sprintf("%.1f", s.TakeoverBoundSeconds) })},
 	{"  first progress after (s)", failedOver(func(s *HAStats) string { return secs(s.ProgressAfterTakeover, s.FirstProgressSeconds) })},
 	{"  killed replica back as standby", failedOver(func(s *HAStats) string { return fmt.Sprint(s.RestartedStayedStandby) })},
+	{"leader stopped (SIGTERM): exited / lease taken after (s)", failedOver(func(s *HAStats) string {
+		return fmt.Sprintf("%.1f / %s", s.ShutdownSeconds, secs(s.HandedOver, s.HandoverSeconds))
+	})},
+	{"  bound exit+2.2xretry+1s (s)", failedOver(func(s *HAStats) string { return fmt.Sprintf("%.1f", s.HandoverBoundSeconds) })},
 	{"lost tokens: Secret's token not valid upstream (must be 0)", func(r *Result) string {
 		switch {
 		case r.Rotation != nil:

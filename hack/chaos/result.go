@@ -108,6 +108,14 @@ type HAStats struct {
 	RestartedAfterTakeover bool `json:"restartedAfterTakeover"`
 	RestartedStayedStandby bool `json:"restartedStayedStandby"`
 
+	// The new leader stopped as a rollout stops a pod (SIGTERM), once every
+	// Account was Ready: from the SIGTERM to its exit, and to the other
+	// replica's acquireTime; the bound is the shutdown plus one standby try.
+	ShutdownSeconds      float64 `json:"rolloutShutdownSeconds"`
+	HandedOver           bool    `json:"rolloutHandedOver"`
+	HandoverSeconds      float64 `json:"rolloutHandoverSeconds"`
+	HandoverBoundSeconds float64 `json:"rolloutHandoverBoundSeconds"`
+
 	LostTokens    int `json:"lostTokens"` // must be zero
 	TokensChecked int `json:"upstreamTokensChecked"`
 }
@@ -161,7 +169,8 @@ func (r *Result) judge() {
 // judgeHA fails the ha scenario unless the leader was killed while the
 // standby stood idle, the standby took the lease within its bound (and not
 // before the kill) and carried on, the killed replica came back as a
-// standby, and no token was lost.
+// standby and took the lease released by the next leader's stop within one
+// try, and no token was lost.
 func (r *Result) judgeHA(check func(bool, string)) {
 	st := r.HA
 	if st == nil || !st.LeaderKilled {
@@ -177,6 +186,9 @@ func (r *Result) judgeHA(check func(bool, string)) {
 	check(st.TookOver && !st.NewLeaderLogged, "the new holder's log does not say it acquired the lease")
 	check(st.TookOver && st.ReadyAtKill < r.Accounts && !st.ProgressAfterTakeover, "no progress after the takeover")
 	check(!st.RestartedAfterTakeover || !st.RestartedStayedStandby, "the killed replica did not come back as a standby")
+	check(!st.HandedOver, "no replica took the lease after the leader's stop")
+	check(st.HandoverSeconds > st.HandoverBoundSeconds, fmt.Sprintf("the lease passed %.1fs after the leader's stop, "+
+		"above its bound %.1fs: not released?", st.HandoverSeconds, st.HandoverBoundSeconds))
 	check(st.LostTokens != 0, fmt.Sprintf("%d lost tokens", st.LostTokens))
 }
 

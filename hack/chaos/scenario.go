@@ -88,8 +88,11 @@ func (h *harness) scenario(ctx context.Context, ns string, r *Result) error {
 	if err := h.checkConverged(ctx, ns, accts, r); err != nil {
 		return err
 	}
-	if r.HA != nil {
+	if h.ha != nil {
 		if err := h.checkTokens(ctx, ns, accts, r); err != nil {
+			return err
+		}
+		if err := h.ha.rollout(ctx); err != nil {
 			return err
 		}
 	}
