@@ -13,7 +13,9 @@
 //   - ha: two manager replicas under leader election instead of one; the
 //     leader is SIGKILLed once a quarter of the upstream accounts exist, the
 //     standby must take the lease over within the lease settings and carry
-//     on, and no token may be lost; the takeover time is recorded.
+//     on, and no token may be lost; the takeover time is recorded. Once all
+//     are Ready, the new leader is stopped with SIGTERM, as in a rollout,
+//     and the released lease must pass on at the other's next try.
 //   - rotation-crash, rotation-storm: N VectorCharts Accounts, created under
 //     the crash's kills or the storm's faults; once Ready, their API tokens
 //     are rotated (annotation accounts.operator.dev/rotate-requested-at) a
