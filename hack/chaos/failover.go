@@ -30,13 +30,12 @@ const (
 // failover replaces the one manager with two replicas under leader election
 // (lease in the scenario's namespace): the first started leads, the second
 // stands by. Once a quarter of the Accounts' upstream accounts exist, the
-// leader is SIGKILLed. The standby must take the lease
-// over within takeoverBound and carry on; the killed replica is then started
-// again, as a kubelet would, and must stay standby. Once every Account is
-// Ready, the new leader is stopped as a rollout stops a pod, and the other
-// must take the released lease at its next try. The harness reads the
-// lease to tell who leads, and the replicas' logs to check that a standby
-// starts no controller.
+// leader is SIGKILLed. The standby must take the lease over within
+// takeoverBound and carry on; the killed replica is then started again, as a
+// kubelet would, and must stay standby. Once every Account is Ready, the new
+// leader is stopped as a rollout stops a pod, and the other must take the
+// released lease at its next try. The harness reads the lease to tell who
+// leads, and the replicas' logs to check that a standby starts no controller.
 type failover struct {
 	h        *harness
 	r        *Result
