@@ -1,6 +1,8 @@
 package install
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -83,6 +85,23 @@ var _ = Describe("The chart", func() {
 		Expect(roles).To(HaveKey("account-operator-edit"))
 		Expect(roles["account-operator-edit"].GetLabels()).To(SatisfyAll(Not(HaveKey(aggregate+"view")),
 			HaveKeyWithValue(aggregate+"edit", "true"), HaveKeyWithValue(aggregate+"admin", "true")))
+		// The same rules and aggregation labels as config/rbac's (test/rbac checks what they grant).
+		compared := 0
+		for _, k := range ofKind(splitManifest(kustomize("default")), "ClusterRole") {
+			name := k.GetName()
+			if !strings.HasSuffix(name, "-view") && !strings.HasSuffix(name, "-edit") {
+				continue
+			}
+			compared++
+			Expect(roles).To(HaveKey(name))
+			Expect(roles[name].Object["rules"]).To(Equal(k.Object["rules"]), name)
+			for key, v := range k.GetLabels() {
+				if strings.HasPrefix(key, aggregate) {
+					Expect(roles[name].GetLabels()).To(HaveKeyWithValue(key, v), name)
+				}
+			}
+		}
+		Expect(compared).To(Equal(2))
 		Expect(ofKind(splitManifest(helmTemplate("rbac.aggregateToDefaultRoles=false")), "ClusterRole")).To(HaveLen(3))
 	})
 
