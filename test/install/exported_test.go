@@ -1,6 +1,8 @@
 package install
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -27,7 +29,34 @@ var scraperMetrics = map[string]bool{"up": true}
 var (
 	operatorRegistryOnce sync.Once
 	operatorRegistry     *prometheus.Registry
+	// operatorLabels are the label names of each of the operator's own metrics.
+	operatorLabels = map[string][]string{}
 )
+
+// describing is a registry that also records the label names of every
+// metric registered with it, from the collectors' descriptions.
+type describing struct{ *prometheus.Registry }
+
+// descPattern reads a prometheus.Desc's String(): the registries offer no
+// other way to a description's name and variable labels.
+var descPattern = regexp.MustCompile(`^Desc\{fqName: "([^"]+)", .*variableLabels: \{([^}]*)\}\}$`)
+
+func (d describing) Register(c prometheus.Collector) error {
+	ch := make(chan *prometheus.Desc)
+	go func() { c.Describe(ch); close(ch) }()
+	for desc := range ch {
+		m := descPattern.FindStringSubmatch(desc.String())
+		Expect(m).To(HaveLen(3), desc.String())
+		operatorLabels[m[1]] = strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' })
+	}
+	return d.Registry.Register(c)
+}
+
+func (d describing) MustRegister(cs ...prometheus.Collector) {
+	for _, c := range cs {
+		Expect(d.Register(c)).To(Succeed())
+	}
+}
 
 // ownRegistry is a registry with the operator's own metrics, registered as
 // main.go does: controllers.Setup on a manager (not started), which needs
@@ -45,7 +74,7 @@ func ownRegistry() *prometheus.Registry {
 		reg := prometheus.NewRegistry()
 		Expect(controllers.Setup(mgr, controllers.Options{
 			Kinds:      adapter.Set{ccmadapter.NewKind(), scpadapter.NewKind(), vcadapter.NewKind()},
-			Registerer: reg,
+			Registerer: describing{reg},
 		})).To(Succeed())
 		operatorRegistry = reg
 	})
@@ -94,5 +123,38 @@ var _ = Describe("The exported-metric check", func() {
 			"account_operator_upstream_errors_total"} {
 			Expect(exported(name)).To(BeFalse(), name)
 		}
+		Expect(hasLabel("account_operator_accounts", "ready")).To(BeTrue())
+		Expect(hasLabel("account_operator_provider_lists_total", "exported_namespace")).To(BeTrue())
+		Expect(hasLabel("account_operator_upstream_request_duration_seconds_bucket", "le")).To(BeTrue())
+		Expect(hasLabel("account_operator_provider_lists_total", "upstream")).To(BeFalse())
+		Expect(hasLabel("account_operator_accounts", "exported_ready")).To(BeFalse())
 	})
 })
+
+// targetLabels are the labels Prometheus adds to every series of a target it
+// finds through a ServiceMonitor; a metric's own label of the same name is
+// kept as exported_<name>.
+var targetLabels = map[string]bool{"job": true, "instance": true, "namespace": true, "service": true,
+	"pod": true, "container": true, "endpoint": true}
+
+// hasLabel reports whether a series of one of the operator's own metrics can
+// carry the label.
+func hasLabel(metric, label string) bool {
+	GinkgoHelper()
+	if targetLabels[label] {
+		return true
+	}
+	base := metric
+	if _, ok := operatorLabels[base]; !ok {
+		for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+			base = strings.TrimSuffix(base, suffix)
+		}
+		if label == "le" && strings.HasSuffix(metric, "_bucket") {
+			return true
+		}
+	}
+	names, ok := operatorLabels[base]
+	Expect(ok).To(BeTrue(), "%s is not one of the operator's metrics", metric)
+	own, _ := strings.CutPrefix(label, "exported_")
+	return slices.Contains(names, label) || (own != label && targetLabels[own] && slices.Contains(names, own))
+}

@@ -36,7 +36,7 @@ func onlyRule(docs []document) *unstructured.Unstructured {
 func expectJob(rules []rulefmt.Rule, job string) {
 	GinkgoHelper()
 	for _, r := range rules {
-		e, err := promql.ParseExpr(r.Expr)
+		e, err := promParser.ParseExpr(r.Expr)
 		Expect(err).NotTo(HaveOccurred())
 		for _, sel := range parser.ExtractSelectors(e) {
 			Expect(sel).To(ContainElement(HaveField("String()", `job="`+job+`"`)), "%s: %s", r.Alert, r.Expr)

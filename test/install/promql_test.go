@@ -17,7 +17,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-var promql = parser.NewParser(parser.Options{})
+var promParser = parser.NewParser(parser.Options{})
 
 // checkRules runs Prometheus' own checks of a rules file (rulefmt.Parse, what
 // `promtool check rules` runs: known keys, one of alert or record, a PromQL
@@ -29,7 +29,7 @@ func checkRules(rule *unstructured.Unstructured) []rulefmt.Rule {
 	Expect(ok).To(BeTrue(), "a PrometheusRule has a spec")
 	raw, err := yaml.Marshal(spec)
 	Expect(err).NotTo(HaveOccurred())
-	groups, errs := rulefmt.Parse(raw, false, model.UTF8Validation, promql)
+	groups, errs := rulefmt.Parse(raw, false, model.UTF8Validation, promParser)
 	Expect(errs).To(BeEmpty(), string(raw))
 	var out []rulefmt.Rule
 	for _, g := range groups.Groups {
@@ -41,7 +41,7 @@ func checkRules(rule *unstructured.Unstructured) []rulefmt.Rule {
 // metricNames are the metric names an expression selects.
 func metricNames(expr string) []string {
 	GinkgoHelper()
-	e, err := promql.ParseExpr(expr)
+	e, err := promParser.ParseExpr(expr)
 	Expect(err).NotTo(HaveOccurred(), expr)
 	var names []string
 	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
@@ -64,13 +64,40 @@ func metricNames(expr string) []string {
 }
 
 // expectExportedMetrics checks that every metric an expression reads is one
-// the manager exports.
+// the manager exports, and that every label it matches or groups the
+// operator's own metrics by is one they carry.
 func expectExportedMetrics(expr string) {
 	GinkgoHelper()
 	for _, name := range metricNames(expr) {
 		Expect(exported(name)).To(BeTrue(), "%s reads %s, which the manager does not export", expr, name)
 	}
+	e, err := promParser.ParseExpr(expr)
+	Expect(err).NotTo(HaveOccurred())
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		switch n := n.(type) {
+		case *parser.VectorSelector:
+			if strings.HasPrefix(n.Name, ownPrefix) {
+				for _, m := range n.LabelMatchers {
+					if m.Name != model.MetricNameLabel {
+						Expect(hasLabel(n.Name, m.Name)).To(BeTrue(), "%s: %s has no label %s", expr, n.Name, m.Name)
+					}
+				}
+			}
+		case *parser.AggregateExpr:
+			for _, name := range metricNames(n.Expr.String()) {
+				for _, l := range n.Grouping {
+					if strings.HasPrefix(name, ownPrefix) {
+						Expect(hasLabel(name, l)).To(BeTrue(), "%s: %s has no label %s", expr, name, l)
+					}
+				}
+			}
+		}
+		return nil
+	})
 }
+
+// ownPrefix names the operator's own metrics.
+const ownPrefix = "account_operator_"
 
 // docAnchors are the anchors GitHub gives a Markdown file's headings.
 func docAnchors(path string) map[string]bool {
