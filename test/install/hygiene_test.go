@@ -85,6 +85,9 @@ var _ = Describe("The PodDisruptionBudget", func() {
 			"podDisruptionBudget.maxUnavailable=1")), "PodDisruptionBudget")[0])
 		Expect(pdb.Spec.MaxUnavailable).To(HaveValue(Equal(intstr.FromInt32(1))))
 		Expect(pdb.Spec.MinAvailable).To(BeNil())
+		pdb = convert[policyv1.PodDisruptionBudget](ofKind(splitManifest(helmTemplate("replicaCount=3",
+			"podDisruptionBudget.minAvailable=50%")), "PodDisruptionBudget")[0])
+		Expect(pdb.Spec.MinAvailable).To(HaveValue(Equal(intstr.FromString("50%"))))
 	})
 })
 
@@ -130,6 +133,13 @@ var _ = Describe("The NetworkPolicy", func() {
 			Expect(np.Spec.Egress[2].To).To(ConsistOf(
 				HaveField("IPBlock.CIDR", "0.0.0.0/0"), HaveField("IPBlock.CIDR", "::/0")))
 		}
+	})
+
+	It("admits nothing when the manager serves no metrics", func() {
+		np := convert[networkingv1.NetworkPolicy](ofKind(splitManifest(helmTemplate("networkPolicy.enabled=true",
+			"metrics.enabled=false")), "NetworkPolicy")[0])
+		Expect(np.Spec.PolicyTypes).To(ContainElement(networkingv1.PolicyTypeIngress))
+		Expect(np.Spec.Ingress).To(BeEmpty())
 	})
 
 	It("narrows sources and destinations to what the chart's values name", func() {
