@@ -157,6 +157,11 @@ func accountErrors(reason, values string) string {
 	return series("account_operator_reconcile_errors_total", map[string]string{"reason": reason}, values)
 }
 
+func providerReady(reason, values string) string {
+	return series("account_operator_provider_ready",
+		map[string]string{"kind": "ClusterAccountProvider", "name": "ccm", "reason": reason}, values)
+}
+
 func lists(result, values string) string {
 	return series("account_operator_provider_lists_total",
 		map[string]string{"kind": "ClusterAccountProvider", "name": "ccm", "result": result}, values)
@@ -188,10 +193,11 @@ var alertCases = map[string][]alertCase{
 		{"provider reasons are the provider alert's", []string{accountErrors(v1alpha1.ReasonProviderNotReady, "0+1x90")}, false},
 	},
 	"AccountOperatorProviderNotReady": {
-		{"Unauthorized", []string{accountErrors(v1alpha1.ReasonUnauthorized, "0+1x90")}, true},
-		{"Unreachable", []string{accountErrors(v1alpha1.ReasonUnreachable, "0+1x90")}, true},
-		{"an Account stalled on ProviderNotReady 8m ago", []string{accountErrors(v1alpha1.ReasonProviderNotReady, "0x82 1x8")}, true},
-		{"other reasons", []string{accountErrors(v1alpha1.ReasonUpstreamError, "0+1x90")}, false},
+		{"Unauthorized for 90m", []string{providerReady(v1alpha1.ReasonUnauthorized, "0x90")}, true},
+		{"Unreachable for the last 10m", []string{providerReady(v1alpha1.ReasonVerified, "1x80 _x10"), providerReady(v1alpha1.ReasonUnreachable, "_x80 0x10")}, true},
+		{"not Ready for 3m only", []string{providerReady(v1alpha1.ReasonVerified, "1x87 _x3"), providerReady(v1alpha1.ReasonUnreachable, "_x87 0x3")}, false},
+		{"Ready", []string{providerReady(v1alpha1.ReasonVerified, "1x90")}, false},
+		{"Accounts' provider reasons alone", []string{accountErrors(v1alpha1.ReasonProviderNotReady, "0+1x90")}, false},
 	},
 	"AccountOperatorProviderListingFailing": {
 		{"every listing fails", []string{lists("failed", "0+1x90"), lists("ok", "3x90")}, true},

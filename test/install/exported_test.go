@@ -115,15 +115,16 @@ func taken(reg prometheus.Registerer, name string) bool {
 var _ = Describe("The exported-metric check", func() {
 	It("knows the operator's and controller-runtime's metrics, and no other", func() {
 		for _, name := range []string{"account_operator_accounts", "account_operator_provider_lists_total",
-			"account_operator_upstream_request_duration_seconds_bucket", "controller_runtime_reconcile_total",
+			"account_operator_provider_ready", "account_operator_upstream_request_duration_seconds_bucket", "controller_runtime_reconcile_total",
 			"controller_runtime_active_workers", "workqueue_depth", "rest_client_requests_total"} {
 			Expect(exported(name)).To(BeTrue(), name)
 		}
-		for _, name := range []string{"account_operator_provider_ready", "account_operator_accounts_total",
+		for _, name := range []string{"account_operator_provider_verified", "account_operator_accounts_total",
 			"account_operator_upstream_errors_total"} {
 			Expect(exported(name)).To(BeFalse(), name)
 		}
 		Expect(hasLabel("account_operator_accounts", "ready")).To(BeTrue())
+		Expect(hasLabel("account_operator_provider_ready", "reason")).To(BeTrue())
 		Expect(hasLabel("account_operator_provider_lists_total", "exported_namespace")).To(BeTrue())
 		Expect(hasLabel("account_operator_upstream_request_duration_seconds_bucket", "le")).To(BeTrue())
 		Expect(hasLabel("account_operator_provider_lists_total", "upstream")).To(BeFalse())
