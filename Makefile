@@ -87,7 +87,7 @@ fuzz: ## Run every Go fuzz target for FUZZTIME each (FUZZ=<regex> picks targets)
 	FUZZTIME=$(FUZZTIME) hack/fuzz.sh $(FUZZ)
 
 .PHONY: chaos
-chaos: ## Chaos run, not a test (minutes): manager SIGKILLs, an upstream fault storm, a kube-apiserver outage, token rotation under kills and under the storm; table + JSON. CHAOS_FLAGS=-h lists knobs.
+chaos: ## Chaos run, not a test (minutes): manager SIGKILLs, an upstream fault storm, a kube-apiserver outage, token rotation under kills and under the storm, the leader of two replicas killed; table + JSON. CHAOS_FLAGS=-h lists knobs.
 	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go run ./hack/chaos $(CHAOS_FLAGS)
 
 ##@ Build

@@ -32,6 +32,7 @@ type options struct {
 	pprofAddr        string
 	leaderElect      bool
 	leaderElectionNS string
+	leaderElection   leaderElectionFlags
 	shutdownTimeout  time.Duration
 	concurrency      int
 	pollInterval     time.Duration
@@ -54,6 +55,7 @@ func main() {
 		"Enable leader election, so only one replica reconciles at a time.")
 	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
 		"Namespace of the leader election lease; default: the manager's namespace.")
+	o.leaderElection.bindFlags(flag.CommandLine)
 	flag.DurationVar(&o.shutdownTimeout, "graceful-shutdown-timeout", 30*time.Second,
 		"How long running reconciles may take to finish on shutdown.")
 	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", controllers.DefaultMaxConcurrentReconciles,
@@ -99,6 +101,9 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	if err := o.leaderElection.validate(); err != nil {
+		return err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  newScheme(),
 		Cache:                   controllers.CacheOptions(splitList(o.namespaces)),
@@ -106,9 +111,17 @@ func run(o options) error {
 		HealthProbeBindAddress:  o.probeAddr,
 		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
-		LeaderElectionID:        "account-operator.accounts.operator.dev",
+		LeaderElectionID:        o.leaderElection.id,
 		LeaderElectionNamespace: o.leaderElectionNS,
+		LeaseDuration:           &o.leaderElection.leaseDuration,
+		RenewDeadline:           &o.leaderElection.renewDeadline,
+		RetryPeriod:             &o.leaderElection.retryPeriod,
 		GracefulShutdownTimeout: &o.shutdownTimeout,
+		// On SIGTERM, once the running reconciles have finished (or the
+		// graceful shutdown timeout has passed), the lease is released and
+		// the process ends at once (main returns): a standby takes over at its
+		// next try instead of waiting out the lease, as after a kill.
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return err

@@ -24,6 +24,8 @@ type Metrics struct {
 	// lookups and inventory: observe by list (metrics_snapshot.go).
 	lookups   *prometheus.CounterVec
 	inventory *prometheus.GaugeVec
+	// providers is each provider's Ready condition (metrics_snapshot.go).
+	providers *prometheus.GaugeVec
 
 	mu    sync.Mutex
 	ready map[types.NamespacedName][2]string // upstream, ready
@@ -51,9 +53,13 @@ func NewMetrics(reg prometheus.Registerer, kinds adapter.Set) *Metrics {
 			Help: "Upstream accounts a provider's credentials can see, by whether an Account manages them " +
 				"(from the provider's last complete listing)."},
 			[]string{"kind", "namespace", "name", "managed"}),
+		providers: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "account_operator_provider_ready",
+			Help: "1 while a provider's Ready condition is True, 0 while it is not, with the condition's reason " +
+				"(one series per provider)."},
+			[]string{"kind", "namespace", "name", "reason"}),
 		ready: map[types.NamespacedName][2]string{},
 	}
-	reg.MustRegister(m.requests, m.latency, m.errors, m.lookups, m.inventory, m)
+	reg.MustRegister(m.requests, m.latency, m.errors, m.lookups, m.inventory, m.providers, m)
 	return m
 }
 

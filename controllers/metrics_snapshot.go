@@ -67,10 +67,29 @@ func (m *Metrics) observeInventory(k registryKey, managed, unmanaged int32) {
 	m.inventory.WithLabelValues(string(k.kind), k.Namespace, k.Name, "false").Set(float64(unmanaged))
 }
 
-// forgetProvider drops a deleted provider's inventory.
+// observeProvider records a provider's Ready condition: one series, whose
+// reason label follows the condition's.
+func (m *Metrics) observeProvider(k registryKey, ready bool, reason string) {
+	if m == nil {
+		return
+	}
+	m.providers.DeletePartialMatch(providerLabels(k))
+	value := 0.0
+	if ready {
+		value = 1
+	}
+	m.providers.WithLabelValues(string(k.kind), k.Namespace, k.Name, reason).Set(value)
+}
+
+// forgetProvider drops a deleted provider's series.
 func (m *Metrics) forgetProvider(k registryKey) {
 	if m == nil {
 		return
 	}
-	m.inventory.DeletePartialMatch(prometheus.Labels{"kind": string(k.kind), "namespace": k.Namespace, "name": k.Name})
+	m.inventory.DeletePartialMatch(providerLabels(k))
+	m.providers.DeletePartialMatch(providerLabels(k))
+}
+
+func providerLabels(k registryKey) prometheus.Labels {
+	return prometheus.Labels{"kind": string(k.kind), "namespace": k.Namespace, "name": k.Name}
 }

@@ -24,6 +24,21 @@ func metricValue(name string, want map[string]string) float64 {
 	return total
 }
 
+// metricSeries counts the series of metric name with the wanted labels.
+func metricSeries(name string, want map[string]string) float64 {
+	families, err := registry.Gather()
+	Expect(err).NotTo(HaveOccurred())
+	n := 0.0
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if f.GetName() == name && hasLabels(m, want) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 func hasLabels(m *dto.Metric, want map[string]string) bool {
 	got := map[string]string{}
 	for _, l := range m.GetLabel() {

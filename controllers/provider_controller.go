@@ -69,6 +69,7 @@ func (r *ProviderReconciler) report(ctx context.Context, p v1alpha1.ProviderObje
 		log.FromContext(ctx).Info("Provider not ready", "reason", cond.Reason, "error", err.Error())
 	}
 	meta.SetStatusCondition(&st.Conditions, cond)
+	r.Metrics.observeProvider(providerKey(p), cond.Status == metav1.ConditionTrue, cond.Reason)
 	if !equality.Semantic.DeepEqual(before, st) {
 		if err := r.Status().Update(ctx, p); err != nil {
 			return ctrl.Result{}, err

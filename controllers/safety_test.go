@@ -149,6 +149,16 @@ var _ = Describe("Provider credentials", func() {
 			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonUnauthorized))
 		}).Should(Succeed())
 		Expect(p.Status.Upstream).To(Equal("vectorCharts"))
+		readyGauge := func(reason string) func() []float64 {
+			return func() []float64 {
+				labels := map[string]string{"kind": "AccountProvider", "namespace": ns, "name": "vectorcharts"}
+				all := metricValue("account_operator_provider_ready", labels)
+				labels["reason"] = reason
+				return []float64{all, metricSeries("account_operator_provider_ready", labels), metricValue("account_operator_provider_ready", labels)}
+			}
+		}
+		// One series, value 0, reason Unauthorized: what the ProviderNotReady alert reads.
+		Expect(readyGauge(v1alpha1.ReasonUnauthorized)()).To(Equal([]float64{0, 1, 0}))
 
 		a := newAccount(u, ns, "waits")
 		Expect(k8sClient.Create(rootCtx, a)).To(Succeed())
@@ -161,6 +171,9 @@ var _ = Describe("Provider credentials", func() {
 		s.Data = map[string][]byte{"token": []byte(vcAdminToken)}
 		Expect(k8sClient.Update(rootCtx, s)).To(Succeed())
 		waitReady(a) // the Account itself is never touched
+		Eventually(readyGauge(v1alpha1.ReasonVerified)).Should(Equal([]float64{1, 1, 1}))
+		Expect(metricSeries("account_operator_provider_ready", map[string]string{"namespace": ns})).
+			To(BeEquivalentTo(1), "the Unauthorized series went when the reason changed")
 	})
 
 	It("reports a credentials Secret without the needed key", func() {

@@ -35,6 +35,7 @@ import (
 	ccmadapter "github.com/account-operator/account-operator/internal/adapter/ccm"
 	scpadapter "github.com/account-operator/account-operator/internal/adapter/scp"
 	vcadapter "github.com/account-operator/account-operator/internal/adapter/vectorcharts"
+	"github.com/account-operator/account-operator/internal/localenv"
 	"github.com/account-operator/account-operator/internal/logging"
 	ccmsandbox "github.com/account-operator/account-operator/internal/sandbox/ccm"
 	scpsandbox "github.com/account-operator/account-operator/internal/sandbox/scp"
@@ -86,6 +87,9 @@ var (
 )
 
 func TestControllers(t *testing.T) {
+	if err := localenv.UseCachedTools(false); err != nil {
+		t.Fatal(err)
+	}
 	RegisterFailHandler(Fail)
 	SetDefaultEventuallyTimeout(eventuallyMax)
 	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)

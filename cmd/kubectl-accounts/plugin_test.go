@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/account-operator/account-operator/internal/localenv"
 )
 
 // TestKubectlRunsThePlugin builds the binary and runs it the way users do,
@@ -17,11 +19,11 @@ import (
 // kubectl name, and the plugin's exit code reaches the shell. The commands
 // themselves are tested in internal/cli.
 func TestKubectlRunsThePlugin(t *testing.T) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run KUBEBUILDER_ASSETS=$(hack/toolchain.sh) go test ./cmd/kubectl-accounts/... " +
-			"(make test sets it); kubectl is taken from there")
+	// kubectl is taken from the local control plane's directory.
+	if err := localenv.UseCachedTools(false); err != nil {
+		t.Fatal(err)
 	}
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	bin := t.TempDir()

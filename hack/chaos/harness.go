@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -27,6 +28,7 @@ type harness struct {
 	kube client.Client // reads only; objects are applied with kubectl
 	cfg  config
 	say  func(string, ...any)
+	ha   *failover // while the ha scenario runs its two replicas instead of the manager
 }
 
 func newHarness(env *localenv.Env, cfg config, say func(string, ...any)) (*harness, error) {
@@ -42,6 +44,9 @@ func newHarness(env *localenv.Env, cfg config, say func(string, ...any)) (*harne
 	rc.Timeout, rc.QPS, rc.Burst = 10*time.Second, 50, 100
 	scheme := runtime.NewScheme()
 	if err := corev1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := coordinationv1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
 	if err := v1alpha1.AddToScheme(scheme); err != nil {
@@ -108,8 +113,11 @@ func (h *harness) waitProvidersReady(ctx context.Context, ns string) error {
 
 // ensureManager starts the manager again if it exited, as a kubelet would;
 // it returns whether it had exited. A start that fails is left for the next
-// call to retry.
+// call to retry. In the ha scenario, it does so for the two replicas.
 func (h *harness) ensureManager(ctx context.Context, r *Result) bool {
+	if h.ha != nil {
+		return h.ha.ensure(ctx)
+	}
 	if h.env.ManagerPID() != 0 {
 		return false
 	}

@@ -10,6 +10,12 @@
 //   - apiserver: kube-apiserver is stopped mid-run and started again; the
 //     manager must recover without help (it is restarted only if it exited,
 //     as a kubelet would).
+//   - ha: two manager replicas under leader election instead of one; the
+//     leader is SIGKILLed once a quarter of the upstream accounts exist, the
+//     standby must take the lease over within the lease settings and carry
+//     on, and no token may be lost; the takeover time is recorded. Once all
+//     are Ready, the new leader is stopped with SIGTERM, as in a rollout,
+//     and the released lease must pass on at the other's next try.
 //   - rotation-crash, rotation-storm: N VectorCharts Accounts, created under
 //     the crash's kills or the storm's faults; once Ready, their API tokens
 //     are rotated (annotation accounts.operator.dev/rotate-requested-at) a
@@ -37,6 +43,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"k8s.io/client-go/tools/leaderelection"
 )
 
 func main() {
@@ -52,7 +60,7 @@ func main() {
 }
 
 // scenarioNames in the order "all" runs them.
-var scenarioNames = []string{"crash", "storm", "apiserver", "rotation-crash", "rotation-storm"}
+var scenarioNames = []string{"crash", "storm", "apiserver", "rotation-crash", "rotation-storm", "ha"}
 
 // config is what the flags set.
 type config struct {
@@ -67,6 +75,9 @@ type config struct {
 	stormBurst    int
 	rotateRounds  int
 	rotateEvery   time.Duration
+	leaseDuration time.Duration
+	renewDeadline time.Duration
+	retryPeriod   time.Duration
 	out           string
 	stateDir      string
 }
@@ -87,6 +98,9 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.stormBurst, "storm-burst", 20, "storm: each provider's rateLimit.burst")
 	fs.IntVar(&c.rotateRounds, "rotate-rounds", 5, "rotation-*: how many times every Account's token rotation is requested")
 	fs.DurationVar(&c.rotateEvery, "rotate-every", 4*time.Second, "rotation-*: time between two rounds of rotation requests")
+	fs.DurationVar(&c.leaseDuration, "lease-duration", 15*time.Second, "ha: the replicas' --leader-election-lease-duration")
+	fs.DurationVar(&c.renewDeadline, "renew-deadline", 10*time.Second, "ha: the replicas' --leader-election-renew-deadline")
+	fs.DurationVar(&c.retryPeriod, "retry-period", 2*time.Second, "ha: the replicas' --leader-election-retry-period")
 	fs.StringVar(&c.stateDir, "state-dir", filepath.Join(home, ".cache", "account-operator", "chaos"),
 		"directory for binaries, logs, kubeconfig and cluster data; wiped at start")
 	fs.StringVar(&c.out, "out", "", "JSON results file (default <state-dir>/results.json)")
@@ -112,6 +126,9 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return c, errors.New("-storm-rps and -storm-burst must be at least 1")
 	case c.rotateRounds < 1 || c.rotateRounds > 100 || c.rotateEvery <= 0:
 		return c, errors.New("-rotate-rounds must be 1 to 100 and -rotate-every positive")
+	case c.retryPeriod <= 0 || float64(c.renewDeadline) <= leaderelection.JitterFactor*float64(c.retryPeriod) ||
+		c.leaseDuration <= c.renewDeadline:
+		return c, errors.New("need -lease-duration > -renew-deadline > 1.2 x -retry-period > 0, as the manager does")
 	}
 	if c.out == "" {
 		c.out = filepath.Join(c.stateDir, "results.json")

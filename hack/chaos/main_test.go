@@ -14,7 +14,8 @@ import (
 // TestChaosShort is the short variant of make chaos, run by make test-e2e:
 // 10 Accounts per upstream through each scenario (a few manager kills, the
 // fault storm, a 5 s kube-apiserver outage, 3 rounds of token rotation under
-// kills and under the storm). Every must-be-zero figure must be zero, every
+// kills and under the storm, the leader of two replicas killed with a 6 s
+// lease). Every must-be-zero figure must be zero, every
 // scenario must converge and delete, each disruption must really have
 // happened, and no process may outlive the run.
 func TestChaosShort(t *testing.T) {
@@ -27,6 +28,7 @@ func TestChaosShort(t *testing.T) {
 	defer cancel()
 	var stdout bytes.Buffer
 	err := run(ctx, []string{"-n=10", "-kill-interval=1s-3s", "-apiserver-down=5s", "-phase-timeout=5m", "-rotate-rounds=3",
+		"-lease-duration=6s", "-renew-deadline=4s", "-retry-period=1s",
 		"-timeout=24m", "-state-dir=" + state, "-out=" + out}, &stdout)
 	t.Logf("output:\n%s", stdout.String())
 	if err != nil {
@@ -90,6 +92,15 @@ func checkResult(t *testing.T, r *Result) {
 	case "apiserver":
 		if a := r.APIServer; a == nil || !a.Stopped || a.DownSeconds < 5 {
 			t.Errorf("apiserver: outage %+v, want a stop of at least 5s", a)
+		}
+	case "ha":
+		// The lease was renewed at most 1.2 retry periods before the kill,
+		// so the standby cannot have taken it sooner than 6 - 2.2 s after.
+		if s := r.HA; s == nil || !s.TookOver || s.TakeoverSeconds < 3.8 || s.TakeoverSeconds > s.TakeoverBoundSeconds ||
+			s.NewHolderIdentity == s.KilledHolderIdentity || !s.RestartedStayedStandby || s.LostTokens != 0 ||
+			!s.HandedOver || s.HandoverSeconds > s.HandoverBoundSeconds {
+			t.Errorf("ha: %+v, want a takeover within 3.8s and its bound by a new holder, the killed replica back as "+
+				"standby, and the lease passed on within a try of the next leader's stop", s)
 		}
 	}
 }

@@ -86,6 +86,15 @@ func outage(f func(*APIServerStats) string) func(*Result) string {
 	}
 }
 
+func failedOver(f func(*HAStats) string) func(*Result) string {
+	return func(r *Result) string {
+		if r.HA == nil {
+			return "-"
+		}
+		return f(r.HA)
+	}
+}
+
 func rotated(f func(*RotationStats) string) func(*Result) string {
 	return func(r *Result) string {
 		if r.Rotation == nil {
@@ -135,7 +144,27 @@ var tableRows = []row{
 	{"  settled after the last round (s)", rotated(func(s *RotationStats) string { return secs(s.Settled, s.SettledSeconds) })},
 	{"  last rotation not handled (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.NotHandled) })},
 	{"  token older than the last rotation (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.TokenTooOld) })},
-	{"lost tokens: Secret's token not valid upstream (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.LostTokens) })},
+	{"leader SIGKILLed: created upstream / Ready at the kill", failedOver(func(s *HAStats) string {
+		return fmt.Sprintf("%d/%d", s.UpstreamCreatedAtKill, s.ReadyAtKill)
+	})},
+	{"  standby idle before the kill", failedOver(func(s *HAStats) string { return fmt.Sprint(s.StandbyIdleBeforeKill) })},
+	{"  standby acquired the lease after (s)", failedOver(func(s *HAStats) string { return secs(s.TookOver, s.TakeoverSeconds) })},
+	{"    bound lease+2x(2.2xretry+1s) (s)", failedOver(func(s *HAStats) string { return fmt.Sprintf("%.1f", s.TakeoverBoundSeconds) })},
+	{"  first progress after (s)", failedOver(func(s *HAStats) string { return secs(s.ProgressAfterTakeover, s.FirstProgressSeconds) })},
+	{"  killed replica back as standby", failedOver(func(s *HAStats) string { return fmt.Sprint(s.RestartedStayedStandby) })},
+	{"leader stopped (SIGTERM): exited / lease taken after (s)", failedOver(func(s *HAStats) string {
+		return fmt.Sprintf("%.1f / %s", s.ShutdownSeconds, secs(s.HandedOver, s.HandoverSeconds))
+	})},
+	{"  bound exit+2.2xretry+1s (s)", failedOver(func(s *HAStats) string { return fmt.Sprintf("%.1f", s.HandoverBoundSeconds) })},
+	{"lost tokens: Secret's token not valid upstream (must be 0)", func(r *Result) string {
+		switch {
+		case r.Rotation != nil:
+			return fmt.Sprint(r.Rotation.LostTokens)
+		case r.HA != nil:
+			return fmt.Sprint(r.HA.LostTokens)
+		}
+		return "-"
+	}},
 	{"stray valid tokens, minted by the operator (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.StrayMinted) })},
 	{"stray valid tokens, initial ones of creates (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.StrayInitial) })},
 	{"stray valid tokens, other names (must be 0)", rotated(func(s *RotationStats) string { return fmt.Sprint(s.StrayOther) })},

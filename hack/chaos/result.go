@@ -37,6 +37,7 @@ type Result struct {
 	Upstreams map[string]*UpstreamStats `json:"upstreams"`
 	APIServer *APIServerStats           `json:"apiserver,omitempty"`
 	Rotation  *RotationStats            `json:"rotation,omitempty"`
+	HA        *HAStats                  `json:"ha,omitempty"`
 
 	Details []string `json:"details,omitempty"` // what each non-zero figure is made of
 	Errors  []string `json:"errors,omitempty"`
@@ -68,6 +69,55 @@ type APIServerStats struct {
 	ReadyAtStop           int     `json:"accountsReadyAtStop"`
 	ManagerExited         bool    `json:"managerExited"`
 	RecoverySeconds       float64 `json:"recoverySeconds"` // from kube-apiserver's return to every Account Ready
+}
+
+// HAStats describe the ha scenario: two replicas under leader election, the
+// leader SIGKILLed mid-create.
+type HAStats struct {
+	Replicas             int     `json:"replicas"`
+	LeaseDurationSeconds float64 `json:"leaseDurationSeconds"`
+	RenewDeadlineSeconds float64 `json:"renewDeadlineSeconds"`
+	RetryPeriodSeconds   float64 `json:"retryPeriodSeconds"`
+
+	LeaderKilled          bool   `json:"leaderKilled"`
+	KilledLeader          string `json:"killedLeader"`
+	KilledHolderIdentity  string `json:"killedHolderIdentity"`
+	UpstreamCreatedAtKill int    `json:"upstreamAccountsCreatedAtKill"`
+	ReadyAtKill           int    `json:"accountsReadyAtKill"`
+	// The standby's log showed no controller started before the kill.
+	StandbyIdleBeforeKill bool `json:"standbyIdleBeforeKill"`
+
+	TookOver          bool   `json:"tookOver"`
+	NewLeader         string `json:"newLeader"`
+	NewHolderIdentity string `json:"newHolderIdentity"`
+	NewLeaderLogged   bool   `json:"newLeaderLoggedTheAcquisition"`
+	LeaseTransitions  int    `json:"leaseTransitions"`
+	// From the SIGKILL to the lease's acquireTime as the new holder wrote it.
+	TakeoverSeconds float64 `json:"takeoverSeconds"`
+	// Its bound: leaseDuration + 2 x ((1 + 1.2) x retryPeriod + 1 s) (lease.go).
+	TakeoverBoundSeconds float64 `json:"takeoverBoundSeconds"`
+	// From the SIGKILL to the harness's poll that saw the new holder.
+	TakeoverObservedSeconds float64 `json:"takeoverObservedSeconds"`
+	// From the SIGKILL to the harness's poll that saw one more Account Ready
+	// or upstream account created than at the kill.
+	ProgressAfterTakeover bool    `json:"progressAfterTakeover"`
+	FirstProgressSeconds  float64 `json:"firstProgressSeconds"`
+
+	// The killed replica, started again after the takeover, stood by: the
+	// lease stayed with the new leader and it started no controller.
+	RestartedAfterTakeover bool `json:"restartedAfterTakeover"`
+	RestartedStayedStandby bool `json:"restartedStayedStandby"`
+
+	// The new leader stopped as a rollout stops a pod (SIGTERM), once every
+	// Account was Ready: from the SIGTERM to its exit, and to the other
+	// replica's acquireTime; the bound is the shutdown plus one standby try.
+	ShutdownSeconds      float64 `json:"rolloutShutdownSeconds"`
+	HandedOver           bool    `json:"rolloutHandedOver"`
+	HandoverSeconds      float64 `json:"rolloutHandoverSeconds"`
+	HandoverBoundSeconds float64 `json:"rolloutHandoverBoundSeconds"`
+
+	LostTokens    int `json:"lostTokens"` // must be zero
+	TokensChecked int `json:"upstreamTokensChecked"`
 }
 
 // maxDetails bounds the details kept per scenario.
@@ -110,8 +160,36 @@ func (r *Result) judge() {
 		}
 	case "apiserver":
 		check(r.APIServer == nil || !r.APIServer.Stopped, "kube-apiserver was never stopped")
+	case "ha":
+		r.judgeHA(check)
 	}
 	r.Pass = len(r.Failed) == 0
+}
+
+// judgeHA fails the ha scenario unless the leader was killed while the
+// standby stood idle, the standby took the lease within its bound (and not
+// before the kill) and carried on, the killed replica came back as a
+// standby and took the lease released by the next leader's stop within one
+// try, and no token was lost.
+func (r *Result) judgeHA(check func(bool, string)) {
+	st := r.HA
+	if st == nil || !st.LeaderKilled {
+		check(true, "the leader was never killed")
+		return
+	}
+	check(r.ManagerExits != 0, fmt.Sprintf("a replica exited %d times by itself", r.ManagerExits))
+	check(!st.StandbyIdleBeforeKill, "the standby had started its controllers before the leader was killed")
+	check(!st.TookOver, "the standby never took the lease over")
+	check(st.TookOver && st.TakeoverSeconds < 0, "the new holder acquired the lease before the leader was killed")
+	check(st.TakeoverSeconds > st.TakeoverBoundSeconds, fmt.Sprintf("takeover took %.1fs, above its bound %.1fs",
+		st.TakeoverSeconds, st.TakeoverBoundSeconds))
+	check(st.TookOver && !st.NewLeaderLogged, "the new holder's log does not say it acquired the lease")
+	check(st.TookOver && st.ReadyAtKill < r.Accounts && !st.ProgressAfterTakeover, "no progress after the takeover")
+	check(!st.RestartedAfterTakeover || !st.RestartedStayedStandby, "the killed replica did not come back as a standby")
+	check(!st.HandedOver, "no replica took the lease after the leader's stop")
+	check(st.HandoverSeconds > st.HandoverBoundSeconds, fmt.Sprintf("the lease passed %.1fs after the leader's stop, "+
+		"above its bound %.1fs: not released?", st.HandoverSeconds, st.HandoverBoundSeconds))
+	check(st.LostTokens != 0, fmt.Sprintf("%d lost tokens", st.LostTokens))
 }
 
 // judgeRotation fails a rotation scenario whose rotations did not settle or

@@ -19,8 +19,8 @@ const rotationPrefix = "rotation-"
 
 func isRotation(scenario string) bool { return strings.HasPrefix(scenario, rotationPrefix) }
 
-// disruptionOf is the disruption a scenario runs under: crash, storm or
-// apiserver.
+// disruptionOf is the disruption a scenario runs under: crash, storm,
+// apiserver or ha.
 func disruptionOf(scenario string) string { return strings.TrimPrefix(scenario, rotationPrefix) }
 
 // scenarioUpstreams are the upstreams a scenario has Accounts on: a rotation

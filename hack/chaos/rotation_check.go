@@ -119,6 +119,34 @@ func (h *harness) checkRotation(ctx context.Context, ns string, accts []account,
 	if err != nil {
 		return err
 	}
+	return h.eachTokenHolder(ctx, ns, accts, func(a *v1alpha1.Account, s *corev1.Secret, toks []upstreamToken) {
+		tallyRotation(a, s, toks, last, requested, r)
+	})
+}
+
+// checkTokens counts, in a scenario without rotations, the VectorCharts
+// Accounts whose connection Secret's token is missing or not valid upstream:
+// lost tokens.
+func (h *harness) checkTokens(ctx context.Context, ns string, accts []account, r *Result) error {
+	st := r.HA
+	return h.eachTokenHolder(ctx, ns, accts, func(a *v1alpha1.Account, s *corev1.Secret, toks []upstreamToken) {
+		var held []byte
+		if s != nil {
+			held = s.Data[keyToken]
+		}
+		st.TokensChecked += len(toks)
+		if judgeTokens(held, toks, time.Time{}).lost {
+			st.LostTokens++
+			r.note("%s: the connection Secret's token is missing or not valid upstream (account %s)", a.Name, a.Status.AccountID)
+		}
+	})
+}
+
+// eachTokenHolder calls f with every VectorCharts Account of accts, its
+// connection Secret (nil if missing) and its upstream account's valid API
+// tokens. An Account that is gone is left out: checkConverged counts it.
+func (h *harness) eachTokenHolder(ctx context.Context, ns string, accts []account,
+	f func(*v1alpha1.Account, *corev1.Secret, []upstreamToken)) error {
 	l, err := h.accounts(ctx, ns)
 	if err != nil {
 		return err
@@ -141,8 +169,8 @@ func (h *harness) checkRotation(ctx context.Context, ns string, accts []account,
 		byName[l[i].Name] = &l[i]
 	}
 	for _, a := range accts {
-		if obj := byName[a.Name]; obj != nil { // a missing one is counted by checkConverged
-			tallyRotation(obj, secrets[obj.ConnectionSecretName()], byAccount[obj.Status.AccountID], last, requested, r)
+		if obj := byName[a.Name]; obj != nil && a.Upstream == "vectorcharts" {
+			f(obj, secrets[obj.ConnectionSecretName()], byAccount[obj.Status.AccountID])
 		}
 	}
 	return nil

@@ -82,6 +82,8 @@ func (c config) summary() map[string]any {
 		"scenarios": c.scenarios, "apiserverDown": c.apiserverDown.String(), "timeout": c.timeout.String(),
 		"phaseTimeout": c.phaseTimeout.String(), "stormRateLimit": map[string]int{"requestsPerSecond": c.stormRPS, "burst": c.stormBurst},
 		"rotateRounds": c.rotateRounds, "rotateEvery": c.rotateEvery.String(),
+		"leaderElection": map[string]string{"leaseDuration": c.leaseDuration.String(),
+			"renewDeadline": c.renewDeadline.String(), "retryPeriod": c.retryPeriod.String()},
 	}
 }
 

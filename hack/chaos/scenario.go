@@ -22,6 +22,8 @@ func (h *harness) disruptionFor(name, ns string, r *Result) disruption {
 		return &crash{h: h, r: r}
 	case "storm":
 		return &storm{h: h, r: r}
+	case "ha":
+		return &failover{h: h, r: r, ns: ns}
 	default:
 		return &apiserverOutage{h: h, r: r, ns: ns}
 	}
@@ -40,6 +42,7 @@ func (h *harness) runScenario(ctx context.Context, name string) *Result {
 		r.Errors = append(r.Errors, err.Error())
 		h.say("[%s] %v", name, err)
 	}
+	h.endFailover(ctx, r)
 	h.cleanup(ctx, ns, r, err == nil)
 	r.judge()
 	h.say("[%s] %s", name, r.verdict())
@@ -84,6 +87,14 @@ func (h *harness) scenario(ctx context.Context, ns string, r *Result) error {
 	h.say("[%s] checking upstream and Secrets", r.Scenario)
 	if err := h.checkConverged(ctx, ns, accts, r); err != nil {
 		return err
+	}
+	if h.ha != nil {
+		if err := h.checkTokens(ctx, ns, accts, r); err != nil {
+			return err
+		}
+		if err := h.ha.rollout(ctx); err != nil {
+			return err
+		}
 	}
 	if err := h.deleteAll(ctx, ns, r); err != nil {
 		return err

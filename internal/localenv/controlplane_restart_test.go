@@ -17,10 +17,10 @@ import (
 // kubeconfig written before the stop: same address, same certificates, same
 // user, and the data (in etcd) still there.
 func TestAPIServerRestartKeepsTheKubeconfig(t *testing.T) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: export KUBEBUILDER_ASSETS=$(hack/toolchain.sh)")
+	if err := UseCachedTools(false); err != nil {
+		t.Fatal(err)
 	}
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	root, err := FindRepoRoot(".")
 	if err != nil {
 		t.Fatal(err)

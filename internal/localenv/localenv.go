@@ -49,6 +49,7 @@ type Env struct {
 	cp       *controlPlane
 	sandbox  *proc
 	manager  *proc
+	replicas map[string]*Replica // by name; see StartReplica
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -139,13 +140,16 @@ func (e *Env) build(ctx context.Context) error {
 	return goBuild(ctx, e.root, "./hack/sandbox", e.bin("sandbox"))
 }
 
-// Stop stops the manager, the sandbox and the control plane, in that order,
-// each with a bounded grace period. Calling it again returns the first result.
+// Stop stops the manager and its replicas, the sandbox and the control
+// plane, in that order, each with a bounded grace period. Calling it again
+// returns the first result.
 func (e *Env) Stop() error {
 	e.stopOnce.Do(func() {
 		var errs []error
-		if e.manager != nil {
-			errs = append(errs, e.manager.stop(15*time.Second))
+		for _, p := range append(e.replicaProcs(), e.manager) {
+			if p != nil {
+				errs = append(errs, p.stop(15*time.Second))
+			}
 		}
 		if e.sandbox != nil {
 			errs = append(errs, e.sandbox.stop(10*time.Second))

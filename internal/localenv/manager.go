@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -21,8 +20,14 @@ const managerReadyTimeout = 90 * time.Second
 // old process's sockets. extraArgs go after Options.ManagerArgs and win,
 // for one run only. It fails if a manager is already running.
 func (e *Env) StartManager(ctx context.Context, extraArgs ...string) error {
+	return retryPortRace(func() error { return e.startManagerOnce(ctx, extraArgs) })
+}
+
+// retryPortRace runs start again, up to portRaceAttempts times in all, while
+// it fails because a listener port was taken.
+func retryPortRace(start func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := e.startManagerOnce(ctx, extraArgs)
+		err := start()
 		if err == nil || attempt == portRaceAttempts || !strings.Contains(err.Error(), portTaken) {
 			return err
 		}
@@ -42,13 +47,22 @@ func (e *Env) startManagerOnce(ctx context.Context, extraArgs []string) error {
 	if e.manager != nil && !e.manager.exited() {
 		return fmt.Errorf("manager already running (pid %d)", e.manager.pid())
 	}
-	metrics, err := freeAddr()
+	p, metrics, probe, err := e.launchManager("manager", extraArgs)
 	if err != nil {
 		return err
 	}
-	probe, err := freeAddr()
-	if err != nil {
-		return err
+	e.manager, e.MetricsAddr, e.ProbeAddr = p, metrics, probe
+	return waitManagerReady(ctx, p, probe)
+}
+
+// launchManager starts a manager process named name (its log is
+// logs/<name>.log) on fresh loopback ports, without waiting for it.
+func (e *Env) launchManager(name string, extraArgs []string) (p *proc, metrics, probe string, err error) {
+	if metrics, err = freeAddr(); err != nil {
+		return nil, "", "", err
+	}
+	if probe, err = freeAddr(); err != nil {
+		return nil, "", "", err
 	}
 	args := append([]string{
 		"--kubeconfig=" + e.Kubeconfig,
@@ -63,23 +77,18 @@ func (e *Env) startManagerOnce(ctx context.Context, extraArgs []string) error {
 	}, e.opts.ManagerArgs...)
 	args = append(args, extraArgs...)
 	env := append(os.Environ(), "KUBECONFIG="+e.Kubeconfig)
-	p, err := startProc("manager", e.bin("manager"), args, env, e.StateDir,
-		filepath.Join(e.StateDir, "logs", "manager.log"))
-	if err != nil {
-		return err
-	}
-	e.manager, e.MetricsAddr, e.ProbeAddr = p, metrics, probe
-	return e.waitManagerReady(ctx)
+	p, err = startProc(name, e.bin("manager"), args, env, e.StateDir, e.LogPath(name))
+	return p, metrics, probe, err
 }
 
-// waitManagerReady polls /readyz until it answers 200, failing fast (with
-// the log's tail) if the manager exits.
-func (e *Env) waitManagerReady(ctx context.Context) error {
-	url := "http://" + e.ProbeAddr + "/readyz"
+// waitManagerReady polls a manager's /readyz until it answers 200, failing
+// fast (with the log's tail) if the process exits.
+func waitManagerReady(ctx context.Context, p *proc, probe string) error {
+	url := "http://" + probe + "/readyz"
 	c := &http.Client{Timeout: 2 * time.Second}
-	return poll(ctx, managerReadyTimeout, 200*time.Millisecond, "manager readiness", func() (bool, error) {
-		if e.manager.exited() {
-			return false, e.manager.exitError()
+	return poll(ctx, managerReadyTimeout, 200*time.Millisecond, p.name+" readiness", func() (bool, error) {
+		if p.exited() {
+			return false, p.exitError()
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
@@ -101,6 +110,15 @@ func (e *Env) KillManager() error {
 		return errors.New("no manager started")
 	}
 	return e.manager.kill()
+}
+
+// StopManager stops the manager as a rollout would: SIGTERM, then its
+// graceful shutdown, bounded.
+func (e *Env) StopManager() error {
+	if e.manager == nil {
+		return nil
+	}
+	return e.manager.stop(15 * time.Second)
 }
 
 // RestartManager kills the manager if it still runs and starts a new one.

@@ -54,12 +54,13 @@ func (p Process) Alive() bool {
 	return err == nil && start == p.Start && state != 'Z'
 }
 
-// Processes lists the environment's running processes: the manager, the
-// sandbox, and the control plane (found as this process's children running
-// binaries from the assets directory, since envtest does not expose them).
+// Processes lists the environment's running processes: the manager and its
+// replicas, the sandbox, and the control plane (found as this process's
+// children running binaries from the assets directory, since envtest does not
+// expose them).
 func (e *Env) Processes() []Process {
 	var out []Process
-	for _, p := range []*proc{e.manager, e.sandbox} {
+	for _, p := range append(e.replicaProcs(), e.manager, e.sandbox) {
 		if p != nil && !p.exited() {
 			if d, err := Describe(p.pid(), p.name); err == nil {
 				out = append(out, d)

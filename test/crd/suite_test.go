@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/localenv"
 )
 
 var (
@@ -28,6 +29,9 @@ var (
 )
 
 func TestCRDs(t *testing.T) {
+	if err := localenv.UseCachedTools(false); err != nil {
+		t.Fatal(err)
+	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "CRD suite")
 }

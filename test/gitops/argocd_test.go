@@ -1,26 +1,13 @@
 package gitops
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
 )
 
-var healthScript = filepath.Join("..", "..", "config", "argocd", "health.lua")
-
-func readScript(t *testing.T) string {
-	t.Helper()
-	b, err := os.ReadFile(healthScript)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestArgoCDAccountHealth(t *testing.T) {
-	script := readScript(t)
+	script := readScripts(t).health
 	want := map[string]health{
 		"new":          {"Progressing", "waiting for the operator"},
 		"provisioning": {"Progressing", msgProvisioning},
@@ -54,7 +41,7 @@ func TestArgoCDAccountHealth(t *testing.T) {
 }
 
 func TestArgoCDProviderHealth(t *testing.T) {
-	script := readScript(t)
+	script := readScripts(t).health
 	ready, failed := providerStatus(true, 1), providerStatus(false, 1)
 	cases := []struct {
 		name   string

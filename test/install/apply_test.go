@@ -42,11 +42,12 @@ func installCRDs(docs []document, manager string) {
 // expectInstallKinds checks what both installs create besides the CRDs: the
 // manager's ClusterRole, the metrics endpoint's auth ClusterRole and the
 // scrapers' metrics-reader, each role with its binding but metrics-reader
-// (scrapers bind it themselves), and the deletion protection policy with its
-// binding.
+// (scrapers bind it themselves), the view and edit ClusterRoles aggregated
+// into the built-in ones (bound by those), and the deletion protection
+// policy with its binding.
 func expectInstallKinds(docs []document) {
 	GinkgoHelper()
-	for kind, n := range map[string]int{"ServiceAccount": 1, "ClusterRole": 3, "ClusterRoleBinding": 2,
+	for kind, n := range map[string]int{"ServiceAccount": 1, "ClusterRole": 5, "ClusterRoleBinding": 2,
 		"Role": 1, "RoleBinding": 1, "Deployment": 1, "Service": 1,
 		"ValidatingAdmissionPolicy": 1, "ValidatingAdmissionPolicyBinding": 1} {
 		Expect(ofKind(docs, kind)).To(HaveLen(n), kind)

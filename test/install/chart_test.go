@@ -1,6 +1,8 @@
 package install
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -19,7 +21,7 @@ func managerArgs(docs []document) []string {
 var _ = Describe("The chart", func() {
 	It("passes helm lint --strict", func() {
 		for _, sets := range [][]string{nil, {"metrics.serviceMonitor.enabled=true", "crds.enabled=false", "watchNamespaces={a}"},
-			{"metrics.secure=false", "metrics.serviceMonitor.enabled=true"}, {"metrics.certSecretName=metrics-cert"}} {
+			{"metrics.secure=false", "metrics.serviceMonitor.enabled=true"}, {"metrics.certSecretName=metrics-cert"}, allOptional} {
 			args := []string{"lint", "--strict", chartDir}
 			for _, s := range sets {
 				args = append(args, "--set", s)
@@ -68,7 +70,39 @@ var _ = Describe("The chart", func() {
 		Expect(managerArgs(docs)).To(ContainElement("--metrics-secure=false"))
 		endpoints, _, _ := unstructured.NestedSlice(ofKind(docs, "ServiceMonitor")[0].Object, "spec", "endpoints")
 		Expect(endpoints).To(ConsistOf(SatisfyAll(HaveKeyWithValue("scheme", "http"), Not(HaveKey("bearerTokenFile")))))
-		Expect(ofKind(docs, "ClusterRole")).To(HaveLen(1))
+		Expect(ofKind(docs, "ClusterRole")).To(HaveLen(3)) // the manager's, view and edit
+	})
+
+	It("aggregates Account access into the built-in view, edit and admin roles unless told not to", func() {
+		roles := map[string]*unstructured.Unstructured{}
+		for _, r := range ofKind(splitManifest(helmTemplate()), "ClusterRole") {
+			roles[r.GetName()] = r
+		}
+		const aggregate = "rbac.authorization.k8s.io/aggregate-to-"
+		Expect(roles).To(HaveKey("account-operator-view"))
+		Expect(roles["account-operator-view"].GetLabels()).To(SatisfyAll(HaveKeyWithValue(aggregate+"view", "true"),
+			HaveKeyWithValue(aggregate+"edit", "true"), HaveKeyWithValue(aggregate+"admin", "true")))
+		Expect(roles).To(HaveKey("account-operator-edit"))
+		Expect(roles["account-operator-edit"].GetLabels()).To(SatisfyAll(Not(HaveKey(aggregate+"view")),
+			HaveKeyWithValue(aggregate+"edit", "true"), HaveKeyWithValue(aggregate+"admin", "true")))
+		// The same rules and aggregation labels as config/rbac's (test/rbac checks what they grant).
+		compared := 0
+		for _, k := range ofKind(splitManifest(kustomize("default")), "ClusterRole") {
+			name := k.GetName()
+			if !strings.HasSuffix(name, "-view") && !strings.HasSuffix(name, "-edit") {
+				continue
+			}
+			compared++
+			Expect(roles).To(HaveKey(name))
+			Expect(roles[name].Object["rules"]).To(Equal(k.Object["rules"]), name)
+			for key, v := range k.GetLabels() {
+				if strings.HasPrefix(key, aggregate) {
+					Expect(roles[name].GetLabels()).To(HaveKeyWithValue(key, v), name)
+				}
+			}
+		}
+		Expect(compared).To(Equal(2))
+		Expect(ofKind(splitManifest(helmTemplate("rbac.aggregateToDefaultRoles=false")), "ClusterRole")).To(HaveLen(3))
 	})
 
 	It("serves metrics with the certificate of metrics.certSecretName", func() {

@@ -17,6 +17,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/account-operator/account-operator/internal/localenv"
 )
 
 // namespace is the one config/default installs into; the chart is rendered
@@ -36,17 +38,14 @@ var (
 
 func TestInstall(t *testing.T) {
 	// Fail, not skip: a missing helm must not pass CI silently.
-	helmBin = os.Getenv("HELM")
-	if helmBin == "" {
-		t.Fatal("HELM is not set: point it at a helm v4 binary, e.g. HELM=$(hack/helm.sh)/helm (make test sets it)")
+	if err := localenv.UseCachedTools(true); err != nil {
+		t.Fatal(err)
 	}
+	helmBin = os.Getenv("HELM")
 	if _, err := os.Stat(helmBin); err != nil {
 		t.Fatalf("HELM=%s: %v (build it with hack/helm.sh)", helmBin, err)
 	}
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: point it at hack/toolchain.sh's directory (kube-apiserver, etcd, kubectl)")
-	}
 	kubectlBin = filepath.Join(assets, "kubectl")
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Install suite")

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/localenv"
 	"github.com/account-operator/account-operator/internal/logging"
 )
 
@@ -51,6 +52,9 @@ var (
 )
 
 func TestMetrics(t *testing.T) {
+	if err := localenv.UseCachedTools(false); err != nil {
+		t.Fatal(err)
+	}
 	RegisterFailHandler(Fail)
 	SetDefaultEventuallyTimeout(30 * time.Second)
 	SetDefaultEventuallyPollingInterval(200 * time.Millisecond)

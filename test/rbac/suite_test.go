@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/localenv"
 	"github.com/account-operator/account-operator/internal/logging"
 )
 
@@ -37,6 +38,9 @@ var (
 )
 
 func TestRBAC(t *testing.T) {
+	if err := localenv.UseCachedTools(false); err != nil {
+		t.Fatal(err)
+	}
 	RegisterFailHandler(Fail)
 	SetDefaultEventuallyTimeout(30 * time.Second)
 	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)

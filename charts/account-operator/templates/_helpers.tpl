@@ -20,6 +20,11 @@ already contains the chart name, else "<release>-<chart>".
 {{- end }}
 {{- end }}
 
+{{/* The leader election Lease's name: one per release, see leaderElection.id. */}}
+{{- define "account-operator.leaderElectionID" -}}
+{{- .Values.leaderElection.id | default (printf "%s.accounts.operator.dev" (include "account-operator.fullname" .)) }}
+{{- end }}
+
 {{- define "account-operator.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
+	"github.com/account-operator/account-operator/internal/localenv"
 )
 
 // The plugin runs in process against a local kube-apiserver (envtest) with
@@ -46,9 +47,8 @@ func TestMain(m *testing.M) {
 }
 
 func runSuite(m *testing.M) int {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		fmt.Fprintln(os.Stderr, "KUBEBUILDER_ASSETS is not set: run KUBEBUILDER_ASSETS=$(hack/toolchain.sh) go test "+
-			"./cmd/kubectl-accounts/... (make test sets it)")
+	if err := localenv.UseCachedTools(false); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	clock = time.Now().UTC().Truncate(time.Second).Add(30*24*time.Hour + 12*time.Hour)
