@@ -54,3 +54,18 @@ var _ = Describe("The chart's leader election lease", func() {
 		Expect(leaseName(renderRelease("account-operator", "leaderElection.enabled=false"))).To(BeEmpty())
 	})
 })
+
+var _ = Describe("The chart's lease timings", func() {
+	It("pass leaderElection.leaseDuration, renewDeadline and retryPeriod to the manager, and refuse what is no duration", func() {
+		args := renderRelease("account-operator")
+		Expect(strings.Join(args, " ")).NotTo(ContainSubstring("--leader-election-lease-duration"),
+			"empty values keep the manager's defaults")
+		args = renderRelease("account-operator", "leaderElection.leaseDuration=30s",
+			"leaderElection.renewDeadline=20s", "leaderElection.retryPeriod=1500ms")
+		Expect(args).To(ContainElements("--leader-election-lease-duration=30s",
+			"--leader-election-renew-deadline=20s", "--leader-election-retry-period=1500ms"))
+		r := helmTemplateResult("leaderElection.leaseDuration=15 seconds")
+		Expect(r.err).To(HaveOccurred())
+		Expect(r.stderr).To(ContainSubstring("/leaderElection/leaseDuration"))
+	})
+})
