@@ -105,3 +105,30 @@ func (e *env) getAccount(ctx context.Context, name string) (client.Client, *v1al
 	}
 	return c, a, nil
 }
+
+// namedProvider is a provider the command line named, read, with the client
+// and the namespace of the flags (where an AccountProvider is looked up).
+type namedProvider struct {
+	c   client.Client
+	ns  string
+	ref providerRef
+	p   v1alpha1.ProviderObject
+}
+
+// getNamedProviderArg reads the provider arg names (NAME or KIND/NAME;
+// cluster: a ClusterAccountProvider).
+func (e *env) getNamedProviderArg(ctx context.Context, arg string, cluster bool) (namedProvider, error) {
+	var np namedProvider
+	var err error
+	if np.ns, err = e.namespace(); err != nil {
+		return np, err
+	}
+	if np.ref, err = parseProvider(arg, cluster, np.ns); err != nil {
+		return np, err
+	}
+	if np.c, err = e.client(); err != nil {
+		return np, err
+	}
+	np.p, err = getNamedProvider(ctx, np.c, np.ref)
+	return np, err
+}

@@ -45,22 +45,11 @@ AccountProvider is looked up too.`,
 }
 
 func (e *env) importAccounts(ctx context.Context, provider string, cluster bool) error {
-	ns, err := e.namespace()
+	np, err := e.getNamedProviderArg(ctx, provider, cluster)
 	if err != nil {
 		return err
 	}
-	ref, err := parseProvider(provider, cluster, ns)
-	if err != nil {
-		return err
-	}
-	c, err := e.client()
-	if err != nil {
-		return err
-	}
-	p, err := getNamedProvider(ctx, c, ref)
-	if err != nil {
-		return err
-	}
+	c, ns, ref, p := np.c, np.ns, np.ref, np.p
 	unmanaged, err := e.unmanaged(ref, p)
 	if err != nil || len(unmanaged) == 0 {
 		return err

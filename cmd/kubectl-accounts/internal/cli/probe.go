@@ -44,22 +44,11 @@ func (e *env) probe(ctx context.Context, arg string, cluster bool, f waitFlags) 
 	if err := f.check(); err != nil {
 		return err
 	}
-	ns, err := e.namespace()
+	np, err := e.getNamedProviderArg(ctx, arg, cluster)
 	if err != nil {
 		return err
 	}
-	ref, err := parseProvider(arg, cluster, ns)
-	if err != nil {
-		return err
-	}
-	c, err := e.client()
-	if err != nil {
-		return err
-	}
-	p, err := getNamedProvider(ctx, c, ref)
-	if err != nil {
-		return err
-	}
+	c, ref, p := np.c, np.ref, np.p
 	v := e.requestValue()
 	if err := annotate(ctx, c, p, v1alpha1.AnnotationProbeRequestedAt, &v); err != nil {
 		return explain(err, string(ref.kind), ref.key())
