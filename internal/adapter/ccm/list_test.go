@@ -6,29 +6,13 @@ import (
 	"testing"
 
 	"github.com/account-operator/account-operator/internal/adapter"
+	"github.com/account-operator/account-operator/internal/adapter/adaptertest"
 )
 
-// listed pages through the adapter's listing and returns account id's entry.
+// listed is account id's entry in the adapter's listing.
 func (e *env) listed(t *testing.T, id string) *adapter.Listed {
 	t.Helper()
-	l := e.prov.(adapter.Lister)
-	cursor := ""
-	for range 100 {
-		p, err := l.ListPage(context.Background(), cursor)
-		if err != nil {
-			t.Fatalf("ListPage: %v", err)
-		}
-		for i := range p.Accounts {
-			if p.Accounts[i].ID == id {
-				return &p.Accounts[i]
-			}
-		}
-		if cursor = p.Next; cursor == "" {
-			break
-		}
-	}
-	t.Fatalf("account %s is not listed", id)
-	return nil
+	return adaptertest.Listed(t, e.prov.(adapter.Lister), id)
 }
 
 // observeListed observes a with its listed entry, as a steady-state poll does.

@@ -7,29 +7,13 @@ import (
 	"testing"
 
 	"github.com/account-operator/account-operator/internal/adapter"
+	"github.com/account-operator/account-operator/internal/adapter/adaptertest"
 )
 
-// listed pages through the adapter's listing for account id's entry.
+// listed is account id's entry in the adapter's listing.
 func (f *fixture) listed(t *testing.T, id string) *adapter.Listed {
 	t.Helper()
-	l := f.prov.(adapter.Lister)
-	cursor := ""
-	for range 100 {
-		p, err := l.ListPage(context.Background(), cursor)
-		if err != nil {
-			t.Fatalf("ListPage: %v", err)
-		}
-		for i := range p.Accounts {
-			if p.Accounts[i].ID == id {
-				return &p.Accounts[i]
-			}
-		}
-		if cursor = p.Next; cursor == "" {
-			break
-		}
-	}
-	t.Fatalf("account %s is not listed", id)
-	return nil
+	return adaptertest.Listed(t, f.prov.(adapter.Lister), id)
 }
 
 func observeWith(t *testing.T, f *fixture, req *adapter.Request) adapter.Observation {
