@@ -14,13 +14,13 @@ const maxPages = 100
 
 // Listed pages through l's listing and returns account id's entry; the test
 // fails if a page fails or id is not listed.
-func Listed(t testing.TB, l adapter.Lister, id string) *adapter.Listed {
-	t.Helper()
+func Listed(tb testing.TB, l adapter.Lister, id string) *adapter.Listed {
+	tb.Helper()
 	cursor := ""
 	for range maxPages {
 		p, err := l.ListPage(context.Background(), cursor)
 		if err != nil {
-			t.Fatalf("ListPage: %v", err)
+			tb.Fatalf("ListPage: %v", err)
 		}
 		for i := range p.Accounts {
 			if p.Accounts[i].ID == id {
@@ -31,6 +31,6 @@ func Listed(t testing.TB, l adapter.Lister, id string) *adapter.Listed {
 			break
 		}
 	}
-	t.Fatalf("account %s is not listed", id)
+	tb.Fatalf("account %s is not listed", id)
 	return nil
 }
