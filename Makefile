@@ -78,7 +78,7 @@ test-e2e: ## End-to-end tests: the manager binary driven by kubectl against a lo
 ##@ Measure
 
 .PHONY: bench
-bench: ## Scale benchmark, not a test (minutes): floors, N Accounts to Ready, steady state, restart, memory, scale curve. BENCH_FLAGS=-h lists knobs.
+bench: ## Scale benchmark, not a test (minutes): floors, N Accounts to Ready, steady state, restart, memory, API server CPU per kind of write, scale curve. BENCH_FLAGS=-h lists knobs.
 	@$(ASSETS_CMD); set -x; KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench $(BENCH_FLAGS)
 
 FUZZTIME ?= 60s

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -171,10 +172,19 @@ func scrape(ctx context.Context, env *localenv.Env) ([]sample, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("manager metrics: %s", resp.Status)
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
+	out, err := parseSamples(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("manager metrics: %w", err)
+	}
+	return out, nil
+}
+
+// parseSamples reads metrics in the text format (counters and gauges).
+func parseSamples(r io.Reader) ([]sample, error) {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(r)
+	if err != nil {
+		return nil, err
 	}
 	var out []sample
 	for name, f := range families {

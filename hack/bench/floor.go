@@ -45,16 +45,10 @@ func (s *session) measureFloor(ctx context.Context, ns string, n int) (floorResu
 		if err := s.c.Create(ctx, a); err != nil {
 			return err
 		}
-		sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: a.Name, Namespace: ns},
-			Data: map[string][]byte{"accountID": []byte(a.Name), "token": []byte("t")}}
-		if err := s.c.Create(ctx, sec); err != nil {
+		if err := s.c.Create(ctx, floorSecret(a)); err != nil {
 			return err
 		}
-		orig := a.DeepCopy()
-		a.Status.AccountID = a.Name
-		meta.SetStatusCondition(&a.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionReady,
-			Status: metav1.ConditionTrue, Reason: "Available", Message: "floor", ObservedGeneration: a.Generation})
-		return s.c.Status().Patch(ctx, a, client.MergeFrom(orig))
+		return s.c.Status().Patch(ctx, a, floorStatus(a))
 	})
 	r.Seconds = time.Since(start).Seconds()
 	r.WritesPerSecond = float64(r.Writes) / r.Seconds
@@ -65,6 +59,22 @@ func (s *session) measureFloor(ctx context.Context, ns string, n int) (floorResu
 		return r, err
 	}
 	return r, s.env.StartManager(ctx)
+}
+
+// floorSecret is the floor's Secret for a: an id and a token.
+func floorSecret(a *v1alpha1.Account) *corev1.Secret {
+	return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: a.Name, Namespace: a.Namespace},
+		Data: map[string][]byte{"accountID": []byte(a.Name), "token": []byte("t")}}
+}
+
+// floorStatus sets the floor's status on a (an id and Ready) and returns the
+// patch that writes it.
+func floorStatus(a *v1alpha1.Account) client.Patch {
+	orig := a.DeepCopy()
+	a.Status.AccountID = a.Name
+	meta.SetStatusCondition(&a.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionReady,
+		Status: metav1.ConditionTrue, Reason: "Available", Message: "floor", ObservedGeneration: a.Generation})
+	return client.MergeFrom(orig)
 }
 
 // deleteFloor removes the floor's objects: no manager ever saw them, so no

@@ -37,6 +37,7 @@ type config struct {
 	unrelated       int
 	curve           []int
 	fairnessN       int
+	writeCostN      int
 	large           int
 	stateDir        string
 	out             string
@@ -58,6 +59,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.pollInterval, "poll-interval", 10*time.Second, "the manager's default poll interval in the steady-state phase")
 	fs.IntVar(&c.steadyIntervals, "steady-intervals", 3, "poll intervals observed in the steady-state phase")
 	fs.IntVar(&c.unrelated, "unrelated-secrets", 10000, "unrelated Secrets created for the memory phase")
+	fs.IntVar(&c.writeCostN, "write-cost-n", 1000, "Accounts per set in the write-cost phase (the API server's CPU per kind of write); 0 skips it")
 	fs.IntVar(&c.fairnessN, "fairness-n", 1000, "Accounts namespace A applies in the fairness phase; 0 skips it")
 	fs.IntVar(&c.large, "large", 0, "also run N Accounts (10000 in issue 15) in a fresh environment: time to Ready, restart, steady state, peak RSS; 0 skips it")
 	fs.StringVar(&curve, "curve", "100,300,1000,3000", "comma-separated N for the scale curve; empty skips it")

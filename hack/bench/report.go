@@ -131,6 +131,7 @@ func printTable(out io.Writer, r *results) {
 	printRestart(w, fmt.Sprintf("Restart with %d unrelated Secrets", r.Settings.UnrelatedSecrets), r.Unrelated)
 	fmt.Fprintf(w, "Manager peak RSS (all phases)\t%.1f MiB; growth from unrelated Secrets %.1f MiB\n",
 		float64(r.PeakRSS)/mib, float64(r.RSSGrowth)/mib)
+	printWriteCosts(w, r.WriteCosts)
 	printFairness(w, r.Fairness)
 	for _, p := range r.Curve {
 		fmt.Fprintf(w, "Scale curve N=%d\t%.2f s (%.2f s per 1000), %.2f writes per Account, %d duplicates\n",
@@ -189,4 +190,20 @@ func printFairness(w io.Writer, f fairnessResult) {
 		f.Upstream, f.RequestsPerSecond, f.Burst, f.BSeconds, f.AReadyAtBApply, f.N, f.AReadyAtBReady)
 	fmt.Fprintf(w, "  namespace A\tall %d Ready in %.2f s, %d upstream calls (%.1f/s from B's apply on), %d duplicates\n",
 		f.N, f.ASeconds, f.UpstreamCalls, f.CallsPerSecond, f.Duplicates)
+}
+
+// printWriteCosts prints the API server's CPU per kind of write and what the
+// writes of one Account cost against the floor's.
+func printWriteCosts(w io.Writer, wc *writeCostResult) {
+	if wc == nil || wc.FloorMillis == 0 {
+		return
+	}
+	fmt.Fprintf(w, "API server CPU per write (%d Accounts per set)\t", wc.N)
+	var parts []string
+	for _, k := range writeCostOrder {
+		parts = append(parts, fmt.Sprintf("%s %.2f ms", k, wc.MillisPerWrite[k]))
+	}
+	fmt.Fprintf(w, "%s\n", strings.Join(parts, "; "))
+	fmt.Fprintf(w, "  per Account\tfloor's writes %.2f ms, operator's writes %.2f ms: %.2fx (the ratio its writes alone give at the floor's throughput)\n",
+		wc.FloorMillis, wc.OperatorMillis, wc.Ratio)
 }

@@ -28,18 +28,19 @@ type results struct {
 		UnrelatedSecrets   int      `json:"unrelatedSecrets"`
 		SCPRegistrationSec float64  `json:"scpRegistrationDelaySeconds"`
 	} `json:"settings"`
-	Floor       floorResult   `json:"floor"`
-	Create      createResult  `json:"create"`
-	Ratio       float64       `json:"ratioToLargerFloor"`
-	Restart     restartResult `json:"restart"`
-	Steady      steadyResult  `json:"steady"`
-	Unrelated   restartResult `json:"restartWithUnrelatedSecrets"`
-	RSSGrowth   int64         `json:"peakRSSGrowthBytesFromUnrelatedSecrets"`
-	PeakRSS     int64         `json:"managerPeakRSSBytes"`
-	Curve       []curvePoint  `json:"curve"`
-	Large       *largeResult  `json:"large,omitempty"`
-	Targets     []target      `json:"targets"`
-	WallSeconds float64       `json:"wallSeconds"`
+	Floor       floorResult      `json:"floor"`
+	Create      createResult     `json:"create"`
+	Ratio       float64          `json:"ratioToLargerFloor"`
+	Restart     restartResult    `json:"restart"`
+	Steady      steadyResult     `json:"steady"`
+	Unrelated   restartResult    `json:"restartWithUnrelatedSecrets"`
+	RSSGrowth   int64            `json:"peakRSSGrowthBytesFromUnrelatedSecrets"`
+	PeakRSS     int64            `json:"managerPeakRSSBytes"`
+	WriteCosts  *writeCostResult `json:"writeCosts,omitempty"`
+	Curve       []curvePoint     `json:"curve"`
+	Large       *largeResult     `json:"large,omitempty"`
+	Targets     []target         `json:"targets"`
+	WallSeconds float64          `json:"wallSeconds"`
 
 	Fairness fairnessResult `json:"fairness"`
 }
@@ -99,6 +100,13 @@ func mainRun(ctx context.Context, c config, res *results) (err error) {
 	}
 	res.Floor.setUpstreamFloor(res.Create.callsPerAccount(), c.latency.Seconds(), res.Create.Concurrency)
 	res.Ratio = res.Create.Seconds / res.Floor.LargerSeconds
+	if c.writeCostN >= 3 {
+		fmt.Printf("  Phase 7: the API server's CPU per kind of write (%d Accounts per set)\n", c.writeCostN)
+		wc, err := s.measureWriteCosts(ctx, "bench", c.writeCostN)
+		if res.WriteCosts = &wc; err != nil {
+			return err
+		}
+	}
 	return laterPhases(ctx, s, c, res)
 }
 
