@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	toolscache "k8s.io/client-go/tools/cache"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 
 	"github.com/account-operator/account-operator/api/v1alpha1"
@@ -24,11 +23,10 @@ type readyWatch struct {
 }
 
 func startReadyWatch(ctx context.Context, kubeconfig string) (*readyWatch, error) {
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	cfg, err := unlimitedConfig(kubeconfig)
 	if err != nil {
 		return nil, err
 	}
-	cfg.QPS, cfg.Burst = -1, 0
 	c, err := cache.New(cfg, cache.Options{Scheme: newScheme()})
 	if err != nil {
 		return nil, err
